@@ -1,0 +1,353 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "lib/flowlog-record.h"
+
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "packets.h"
+#include "util.h"
+
+struct field_info {
+    const char *name;
+    bool numeric;
+};
+
+static const struct field_info fields[FL_N_FIELDS] = {
+    [FL_TIMESTAMP_START] = { "timestamp_start", true },
+    [FL_TIMESTAMP_END] = { "timestamp_end", true },
+    [FL_INTERFACE_ID] = { "interface_id", false },
+    [FL_VM_ID] = { "vm_id", false },
+    [FL_SUBNET_ID] = { "subnet_id", false },
+    [FL_VPC_ID] = { "vpc_id", false },
+    [FL_REGION] = { "region", false },
+    [FL_PROTOCOL] = { "protocol", true },
+    [FL_SRC_ADDR] = { "src_addr", false },
+    [FL_DST_ADDR] = { "dst_addr", false },
+    [FL_SRC_PORT] = { "src_port", true },
+    [FL_DST_PORT] = { "dst_port", true },
+    [FL_TCP_FLAGS] = { "tcp_flags", true },
+    [FL_PACKETS] = { "packets", true },
+    [FL_BYTES] = { "bytes", true },
+    [FL_DIRECTION] = { "direction", false },
+    [FL_FILTER] = { "filter", false },
+    [FL_STATUS] = { "status", false },
+    [FL_ICMP_TYPE] = { "icmp_type", true },
+    [FL_ICMP_CODE] = { "icmp_code", true },
+    [FL_RULE] = { "rule", false },
+    [FL_CT_ZONE] = { "ct_zone", true },
+    [FL_OFPORT] = { "ofport", true },
+    [FL_HOST] = { "host", false },
+    [FL_LOGGER] = { "logger", false },
+    [FL_INTERVAL_START] = { "interval_start", true },
+    [FL_INTERVAL_END] = { "interval_end", true },
+};
+
+const char *
+flowlog_field_name(enum flowlog_field f)
+{
+    return f < FL_N_FIELDS ? fields[f].name : "<invalid>";
+}
+
+bool
+flowlog_field_from_name(const char *name, enum flowlog_field *f)
+{
+    for (int i = 0; i < FL_N_FIELDS; i++) {
+        if (!strcmp(name, fields[i].name)) {
+            *f = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+flowlog_field_is_numeric(enum flowlog_field f)
+{
+    return f < FL_N_FIELDS && fields[f].numeric;
+}
+
+const char *
+flowlog_direction_name(enum flowlog_direction d)
+{
+    return (d == FL_DIR_INGRESS ? "ingress"
+            : d == FL_DIR_EGRESS ? "egress"
+            : "unknown");
+}
+
+const char *
+flowlog_verdict_name(enum flowlog_verdict v)
+{
+    return (v == FL_VERDICT_ACCEPT ? "ACCEPT"
+            : v == FL_VERDICT_DROP ? "DROP"
+            : "");
+}
+
+const char *
+flowlog_status_name(enum flowlog_status s)
+{
+    return (s == FL_STATUS_OK ? "OK"
+            : s == FL_STATUS_SKIPDATA ? "SKIPDATA"
+            : "NODATA");
+}
+
+static bool
+put_string(struct ds *out, const char *s)
+{
+    if (!s || !s[0]) {
+        return false;
+    }
+    ds_put_cstr(out, s);
+    return true;
+}
+
+/* Appends the value of field 'f' of 'rec' to 'out', unformatted (no quoting).
+ * Returns false, appending nothing, if the value is "not applicable", which
+ * writers show as an empty CSV cell or a JSON null. */
+bool
+flowlog_field_format(enum flowlog_field f, const struct flowlog_record *rec,
+                     const struct flowlog_context *ctx, struct ds *out)
+{
+    bool ok = rec->status == FL_STATUS_OK;
+    bool counted = rec->status != FL_STATUS_NODATA;
+    bool icmp = rec->protocol == IPPROTO_ICMP;
+
+    switch (f) {
+    case FL_TIMESTAMP_START:
+        ds_put_format(out, "%lld", rec->first_ms / 1000);
+        return true;
+    case FL_TIMESTAMP_END:
+        ds_put_format(out, "%lld", rec->last_ms / 1000);
+        return true;
+    case FL_INTERFACE_ID:
+        return rec->id && put_string(out, rec->id->iface_id);
+    case FL_VM_ID:
+        return rec->id && put_string(out, rec->id->vm_id);
+    case FL_SUBNET_ID:
+        return rec->id && put_string(out, rec->id->subnet_id);
+    case FL_VPC_ID:
+        return rec->id && put_string(out, rec->id->vpc_id);
+    case FL_REGION:
+        return put_string(out, ctx->region);
+    case FL_PROTOCOL:
+        if (!ok) {
+            return false;
+        }
+        ds_put_format(out, "%"PRIu8, rec->protocol);
+        return true;
+    case FL_SRC_ADDR:
+    case FL_DST_ADDR:
+        if (!ok) {
+            return false;
+        }
+        ds_put_format(out, IP_FMT, IP_ARGS(f == FL_SRC_ADDR
+                                           ? rec->src_addr : rec->dst_addr));
+        return true;
+    case FL_SRC_PORT:
+    case FL_DST_PORT:
+        if (!ok) {
+            return false;
+        }
+        ds_put_format(out, "%"PRIu16,
+                      icmp ? 0 : f == FL_SRC_PORT ? rec->src_port
+                      : rec->dst_port);
+        return true;
+    case FL_TCP_FLAGS:
+        if (!ok) {
+            return false;
+        }
+        ds_put_format(out, "%"PRIu8,
+                      rec->protocol == IPPROTO_TCP ? rec->tcp_flags : 0);
+        return true;
+    case FL_PACKETS:
+        if (!counted) {
+            return false;
+        }
+        ds_put_format(out, "%"PRIu64, rec->packets);
+        return true;
+    case FL_BYTES:
+        if (!counted) {
+            return false;
+        }
+        ds_put_format(out, "%"PRIu64, rec->bytes);
+        return true;
+    case FL_DIRECTION:
+        if (!counted) {
+            return false;
+        }
+        ds_put_cstr(out, flowlog_direction_name(rec->direction));
+        return true;
+    case FL_FILTER:
+        return ok && put_string(out, flowlog_verdict_name(rec->verdict));
+    case FL_STATUS:
+        ds_put_cstr(out, flowlog_status_name(rec->status));
+        return true;
+    case FL_ICMP_TYPE:
+    case FL_ICMP_CODE:
+        if (!ok || !icmp) {
+            return false;
+        }
+        ds_put_format(out, "%"PRIu8,
+                      f == FL_ICMP_TYPE ? rec->icmp_type : rec->icmp_code);
+        return true;
+    case FL_RULE:
+        if (!ok || rec->rule_cookie == OVS_BE64_MAX) {
+            return false;
+        }
+        ds_put_format(out, "%"PRIu8":0x%"PRIx64, rec->rule_table,
+                      ntohll(rec->rule_cookie));
+        return true;
+    case FL_CT_ZONE:
+        if (!ok) {
+            return false;
+        }
+        ds_put_format(out, "%"PRIu16, rec->ct_zone);
+        return true;
+    case FL_OFPORT:
+        if (!rec->id || rec->id->ofport < 0) {
+            return false;
+        }
+        ds_put_format(out, "%d", rec->id->ofport);
+        return true;
+    case FL_HOST:
+        return put_string(out, ctx->host);
+    case FL_LOGGER:
+        return put_string(out, ctx->logger);
+    case FL_INTERVAL_START:
+        ds_put_format(out, "%lld", ctx->interval_start_ms / 1000);
+        return true;
+    case FL_INTERVAL_END:
+        ds_put_format(out, "%lld", ctx->interval_end_ms / 1000);
+        return true;
+    case FL_N_FIELDS:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* RFC 4180: quote a cell that holds a comma, quote, CR or LF. */
+static void
+csv_put_cell(struct ds *out, const char *s)
+{
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        ds_put_cstr(out, s);
+        return;
+    }
+    ds_put_char(out, '"');
+    for (; *s; s++) {
+        if (*s == '"') {
+            ds_put_char(out, '"');
+        }
+        ds_put_char(out, *s);
+    }
+    ds_put_char(out, '"');
+}
+
+void
+flowlog_csv_header(struct ds *out, const enum flowlog_field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            ds_put_char(out, ',');
+        }
+        ds_put_cstr(out, flowlog_field_name(f[i]));
+    }
+    ds_put_char(out, '\n');
+}
+
+void
+flowlog_csv_record(struct ds *out, const enum flowlog_field *f, size_t n,
+                   const struct flowlog_record *rec,
+                   const struct flowlog_context *ctx)
+{
+    struct ds cell = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            ds_put_char(out, ',');
+        }
+        ds_clear(&cell);
+        if (flowlog_field_format(f[i], rec, ctx, &cell)) {
+            csv_put_cell(out, ds_cstr(&cell));
+        }
+    }
+    ds_put_char(out, '\n');
+    ds_destroy(&cell);
+}
+
+void
+flowlog_json_record(struct ds *out, const enum flowlog_field *f, size_t n,
+                    const struct flowlog_record *rec,
+                    const struct flowlog_context *ctx)
+{
+    struct ds cell = DS_EMPTY_INITIALIZER;
+
+    ds_put_char(out, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            ds_put_char(out, ',');
+        }
+        ds_put_format(out, "\"%s\":", flowlog_field_name(f[i]));
+        ds_clear(&cell);
+        if (!flowlog_field_format(f[i], rec, ctx, &cell)) {
+            ds_put_cstr(out, "null");
+        } else if (flowlog_field_is_numeric(f[i])) {
+            ds_put_cstr(out, ds_cstr(&cell));
+        } else {
+            json_string_escape(ds_cstr(&cell), out);
+        }
+    }
+    ds_put_cstr(out, "}\n");
+    ds_destroy(&cell);
+}
+
+static int
+cmp_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+#define CMP(A, B) if ((A) != (B)) { return (A) < (B) ? -1 : 1; }
+
+/* A total order used to print records deterministically: by port, status,
+ * direction, protocol, addresses, ports, verdict. */
+int
+flowlog_record_compare(const struct flowlog_record *a,
+                       const struct flowlog_record *b)
+{
+    int c = cmp_str(a->id ? a->id->port_name : NULL,
+                    b->id ? b->id->port_name : NULL);
+    if (c) {
+        return c;
+    }
+    CMP(a->status, b->status);
+    CMP(a->direction, b->direction);
+    CMP(a->protocol, b->protocol);
+    CMP(ntohl(a->src_addr), ntohl(b->src_addr));
+    CMP(ntohl(a->dst_addr), ntohl(b->dst_addr));
+    CMP(a->src_port, b->src_port);
+    CMP(a->dst_port, b->dst_port);
+    CMP(a->verdict, b->verdict);
+    CMP(a->icmp_type, b->icmp_type);
+    CMP(a->icmp_code, b->icmp_code);
+    CMP(a->ct_zone, b->ct_zone);
+    CMP(a->rule_table, b->rule_table);
+    CMP(ntohll(a->rule_cookie), ntohll(b->rule_cookie));
+    return 0;
+}

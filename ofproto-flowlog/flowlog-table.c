@@ -1,0 +1,496 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Per-interval record tables.
+ *
+ * Each logger has open intervals (the current one and those waiting for a
+ * revalidator dump before they close).  A record is found lock-free in a
+ * cmap and updated with relaxed atomics; only inserting a new key takes the
+ * interval's mutex, which is also where capacity and the host-wide bound
+ * are enforced.  A record costs sizeof(struct fl_record) plus its cmap
+ * slot. */
+
+#include <config.h>
+#include "ofproto-flowlog/flowlog-private.h"
+
+#include <stdlib.h>
+
+#include "hash.h"
+#include "openvswitch/vlog.h"
+#include "timeval.h"
+
+VLOG_DEFINE_THIS_MODULE(flowlog_table);
+
+struct fl_record {
+    struct cmap_node node;
+    struct fl_binding *binding; /* Reference held by the interval's ivport. */
+    struct fl_key key;
+    atomic_uint64_t packets;
+    atomic_uint64_t bytes;
+    atomic_uint32_t first;      /* ms since interval start. */
+    atomic_uint32_t last;
+    atomic_uint8_t flags;
+};
+
+/* Per (interval, logging port) state. */
+struct fl_ivport {
+    struct cmap_node node;
+    struct fl_binding *binding; /* Holds a reference. */
+    unsigned int n_keys;        /* Protected by interval mutex. */
+    atomic_uint64_t skip_packets;
+    atomic_uint64_t skip_bytes;
+    atomic_uint32_t skip_first;
+    atomic_uint32_t skip_last;
+};
+
+/* Records on this host, all loggers and open intervals together. */
+static atomic_uint64_t fl_n_records = ATOMIC_VAR_INIT(0);
+
+uint64_t fl_records_total(void);
+uint64_t
+fl_records_total(void)
+{
+    uint64_t n;
+    atomic_read_relaxed(&fl_n_records, &n);
+    return n;
+}
+
+size_t fl_record_size(void);
+size_t
+fl_record_size(void)
+{
+    return sizeof(struct fl_record);
+}
+
+static uint32_t
+key_hash(const struct fl_binding *b, const struct fl_key *k)
+{
+    BUILD_ASSERT_DECL(sizeof *k % 4 == 0);
+    return hash_words((const uint32_t *) k, sizeof *k / 4,
+                      hash_pointer(b, 0));
+}
+
+static void
+atomic_min_u32(atomic_uint32_t *a, uint32_t v)
+{
+    uint32_t cur;
+    atomic_read_relaxed(a, &cur);
+    while (v < cur
+           && !atomic_compare_exchange_weak_relaxed(a, &cur, v)) {
+        continue;
+    }
+}
+
+static void
+atomic_max_u32(atomic_uint32_t *a, uint32_t v)
+{
+    uint32_t cur;
+    atomic_read_relaxed(a, &cur);
+    while (v > cur
+           && !atomic_compare_exchange_weak_relaxed(a, &cur, v)) {
+        continue;
+    }
+}
+
+struct fl_interval *
+fl_interval_create(long long int start, long long int end)
+{
+    struct fl_interval *iv = xzalloc(sizeof *iv);
+
+    iv->start = start;
+    iv->end = end;
+    cmap_init(&iv->records);
+    cmap_init(&iv->ports);
+    ovs_mutex_init(&iv->mutex);
+    atomic_init(&iv->packets, 0);
+    atomic_init(&iv->bytes, 0);
+    atomic_init(&iv->skipped, 0);
+    atomic_init(&iv->quiesced, false);
+    return iv;
+}
+
+void
+fl_interval_destroy(struct fl_interval *iv)
+{
+    if (!iv) {
+        return;
+    }
+
+    struct fl_record *r;
+    size_t n = 0;
+    CMAP_FOR_EACH (r, node, &iv->records) {
+        free(r);
+        n++;
+    }
+    atomic_sub_relaxed(&fl_n_records, n, &(uint64_t) {0});
+
+    struct fl_ivport *p;
+    CMAP_FOR_EACH (p, node, &iv->ports) {
+        fl_binding_unref(p->binding);
+        free(p);
+    }
+    cmap_destroy(&iv->records);
+    cmap_destroy(&iv->ports);
+    ovs_mutex_destroy(&iv->mutex);
+    free(iv);
+}
+
+static struct fl_ivport *
+ivport_find(const struct fl_interval *iv, const struct fl_binding *b)
+{
+    struct fl_ivport *p;
+
+    CMAP_FOR_EACH_WITH_HASH (p, node, hash_pointer(b, 0), &iv->ports) {
+        if (p->binding == b) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static struct fl_ivport *
+ivport_get(struct fl_interval *iv, struct fl_binding *b)
+    OVS_REQUIRES(iv->mutex)
+{
+    struct fl_ivport *p = ivport_find(iv, b);
+
+    if (!p) {
+        p = xzalloc(sizeof *p);
+        p->binding = fl_binding_ref(b);
+        atomic_init(&p->skip_first, UINT32_MAX);
+        cmap_insert(&iv->ports, &p->node, hash_pointer(b, 0));
+    }
+    return p;
+}
+
+static struct fl_record *
+record_find(const struct fl_interval *iv, const struct fl_binding *b,
+            const struct fl_key *k, uint32_t hash)
+{
+    struct fl_record *r;
+
+    CMAP_FOR_EACH_WITH_HASH (r, node, hash, &iv->records) {
+        if (r->binding == b && !memcmp(&r->key, k, sizeof *k)) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* Picks the open interval that holds wall time 'wall': the newest one that
+ * starts at or before it, or the oldest one for an older time. */
+static struct fl_interval *
+pick_interval(const struct fl_ivset *set, long long int wall)
+{
+    if (!set || !set->n) {
+        return NULL;
+    }
+    for (size_t i = set->n; i-- > 0;) {
+        if (set->iv[i]->start <= wall) {
+            return set->iv[i];
+        }
+    }
+    return set->iv[0];
+}
+
+static uint32_t
+offset_in(const struct fl_interval *iv, long long int wall)
+{
+    long long int span = iv->end - iv->start;
+    long long int off = wall - iv->start;
+
+    return off < 0 ? 0 : off >= span ? MAX(span - 1, 0) : off;
+}
+
+/* Adds 'n_packets' and 'n_bytes' of a record key to interval 'iv'.  Returns
+ * false if 'first_only' and the key already exists (setup-only: only the
+ * first packet of a 5-tuple without conntrack). */
+static void
+interval_add(struct fl_interval *iv, const struct fl_opts *opts,
+             struct fl_binding *b, const struct fl_key *k, uint8_t flags,
+             uint64_t n_packets, uint64_t n_bytes, long long int wall,
+             bool first_only)
+{
+    uint32_t hash = key_hash(b, k);
+    uint32_t off = offset_in(iv, wall);
+    struct fl_record *r = record_find(iv, b, k, hash);
+
+    if (r && first_only) {
+        return;
+    }
+    if (!r) {
+        struct fl_host *host = fl_host_get();
+        unsigned int max_records = host ? host->max_records
+                                        : FLOWLOG_MAX_RECORDS_DEFAULT;
+        bool skip = false;
+
+        ovs_mutex_lock(&iv->mutex);
+        r = record_find(iv, b, k, hash);
+        if (!r) {
+            struct fl_ivport *p = ivport_get(iv, b);
+            uint64_t total;
+
+            atomic_read_relaxed(&fl_n_records, &total);
+            if (p->n_keys >= opts->o.capacity || total >= max_records) {
+                atomic_add_relaxed(&p->skip_packets, n_packets,
+                                   &(uint64_t) {0});
+                atomic_add_relaxed(&p->skip_bytes, n_bytes, &(uint64_t) {0});
+                atomic_min_u32(&p->skip_first, off);
+                atomic_max_u32(&p->skip_last, off);
+                atomic_add_relaxed(&iv->skipped, n_packets, &(uint64_t) {0});
+                skip = true;
+            } else {
+                r = xmalloc(sizeof *r);
+                r->binding = b;
+                r->key = *k;
+                atomic_init(&r->packets, 0);
+                atomic_init(&r->bytes, 0);
+                atomic_init(&r->first, off);
+                atomic_init(&r->last, off);
+                atomic_init(&r->flags, 0);
+                cmap_insert(&iv->records, &r->node, hash);
+                p->n_keys++;
+                atomic_add_relaxed(&fl_n_records, 1, &(uint64_t) {0});
+            }
+        } else if (first_only) {
+            skip = true;
+        }
+        ovs_mutex_unlock(&iv->mutex);
+        if (skip) {
+            return;
+        }
+    }
+
+    atomic_add_relaxed(&r->packets, n_packets, &(uint64_t) {0});
+    atomic_add_relaxed(&r->bytes, n_bytes, &(uint64_t) {0});
+    if (flags) {
+        atomic_or_relaxed(&r->flags, flags, &(uint8_t) {0});
+    }
+    atomic_min_u32(&r->first, off);
+    atomic_max_u32(&r->last, off);
+    atomic_add_relaxed(&iv->packets, n_packets, &(uint64_t) {0});
+    atomic_add_relaxed(&iv->bytes, n_bytes, &(uint64_t) {0});
+}
+
+/* Credits 'n_packets' and 'n_bytes', last seen at monotonic 'used_msec', to
+ * every target of 'f'. */
+void
+fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
+                uint64_t n_bytes, long long int used_msec)
+{
+    long long int wall = fl_mono_to_wall(used_msec);
+
+    for (size_t i = 0; i < f->n_targets; i++) {
+        const struct fl_target *t = &f->targets[i];
+        struct fl_binding *b = t->binding;
+        struct fl_logger *logger = b->logger;
+
+        if (f->n_mirror_copies) {
+            atomic_add_relaxed(&logger->excluded[FL_EXCL_MIRROR],
+                               n_packets * f->n_mirror_copies,
+                               &(uint64_t) {0});
+        }
+        if (f->exclusion != FL_EXCL_NONE) {
+            atomic_add_relaxed(&logger->excluded[f->exclusion], n_packets,
+                               &(uint64_t) {0});
+            continue;
+        }
+
+        const struct fl_opts *opts = ovsrcu_get(struct fl_opts *,
+                                                &logger->opts);
+        if (!opts
+            || (opts->o.filter == FL_FILTER_ACCEPT
+                && t->verdict != FL_VERDICT_ACCEPT)
+            || (opts->o.filter == FL_FILTER_DROP
+                && t->verdict != FL_VERDICT_DROP)) {
+            continue;
+        }
+
+        uint64_t packets = n_packets, bytes = n_bytes;
+        bool first_only = false;
+        if (opts->o.setup_only) {
+            if (f->key.protocol == IPPROTO_TCP) {
+                if (!(f->flags & (TCP_SYN | TCP_RST))) {
+                    continue;
+                }
+            } else if (f->ct_tracked) {
+                if (!f->ct_new) {
+                    continue;
+                }
+            } else {
+                /* Without conntrack, the first packet of the 5-tuple in the
+                 * interval; a delta of several packets cannot be split, so
+                 * its average size stands for the first one's. */
+                first_only = true;
+                packets = 1;
+                bytes = n_bytes / n_packets;
+            }
+        }
+
+        struct fl_key key = f->key;
+        key.direction = t->direction;
+        key.verdict = t->verdict;
+        if (!opts->key_icmp) {
+            key.icmp_type = key.icmp_code = 0;
+        }
+        if (!opts->key_rule) {
+            key.rule_table = 0;
+            key.rule_cookie = 0;
+        }
+        if (!opts->key_ct_zone) {
+            key.ct_zone = 0;
+        }
+
+        struct fl_ivset *set = ovsrcu_get(struct fl_ivset *, &logger->ivset);
+        struct fl_interval *iv = pick_interval(set, wall);
+        if (iv) {
+            interval_add(iv, opts, b, &key, f->flags, packets, bytes, wall,
+                         first_only);
+        }
+    }
+}
+
+static void
+record_from_key(struct flowlog_record *out, const struct fl_key *k)
+{
+    out->protocol = k->protocol;
+    out->src_addr = k->src_addr;
+    out->dst_addr = k->dst_addr;
+    out->src_port = k->src_port;
+    out->dst_port = k->dst_port;
+    out->direction = k->direction;
+    out->verdict = k->verdict;
+    out->icmp_type = k->icmp_type;
+    out->icmp_code = k->icmp_code;
+    out->rule_table = k->rule_table;
+    out->rule_cookie = k->rule_cookie;
+    out->ct_zone = k->ct_zone;
+}
+
+/* True if another binding of 'logger' to the port of detached 'b' is
+ * attached (the port was re-created): that one stands for the port. */
+static bool
+port_reattached(const struct fl_logger *logger, const struct fl_binding *b)
+{
+    const struct fl_binding *o;
+
+    HMAP_FOR_EACH_WITH_HASH (o, node, b->node.hash, &logger->bindings) {
+        if (o != b && o->attached
+            && !strcmp(o->id.port_name, b->id.port_name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int
+compare_records(const void *a_, const void *b_)
+{
+    return flowlog_record_compare(a_, b_);
+}
+
+/* Collects the records of 'iv' into a malloc()'d array '*recs' (sorted) and
+ * returns how many.  Each port with skipped packets gets its SKIPDATA record;
+ * with 'with_nodata', each binding of 'logger' that was attached during the
+ * interval and has no record gets its NODATA record.  The identities point
+ * into bindings that 'iv' or 'logger' reference. */
+size_t
+fl_interval_records(const struct fl_interval *iv,
+                    const struct fl_logger *logger, bool with_nodata,
+                    struct flowlog_record **recs)
+{
+    size_t n = 0, allocated = cmap_count(&iv->records) + 8;
+    struct flowlog_record *out = xmalloc(allocated * sizeof *out);
+    struct fl_record *r;
+
+    CMAP_FOR_EACH (r, node, &iv->records) {
+        uint32_t first, last;
+        uint8_t flags;
+
+        if (n >= allocated) {
+            out = x2nrealloc(out, &allocated, sizeof *out);
+        }
+        struct flowlog_record *rec = &out[n++];
+        memset(rec, 0, sizeof *rec);
+        record_from_key(rec, &r->key);
+        rec->id = &r->binding->id;
+        rec->status = FL_STATUS_OK;
+        atomic_read_relaxed(&r->packets, &rec->packets);
+        atomic_read_relaxed(&r->bytes, &rec->bytes);
+        atomic_read_relaxed(&r->first, &first);
+        atomic_read_relaxed(&r->last, &last);
+        atomic_read_relaxed(&r->flags, &flags);
+        rec->tcp_flags = flags;
+        rec->first_ms = iv->start + first;
+        rec->last_ms = iv->start + last;
+    }
+
+    struct fl_ivport *p;
+    CMAP_FOR_EACH (p, node, &iv->ports) {
+        uint64_t packets;
+
+        atomic_read_relaxed(&p->skip_packets, &packets);
+        if (!packets) {
+            continue;
+        }
+        if (n >= allocated) {
+            out = x2nrealloc(out, &allocated, sizeof *out);
+        }
+        struct flowlog_record *rec = &out[n++];
+        uint32_t first, last;
+
+        memset(rec, 0, sizeof *rec);
+        rec->id = &p->binding->id;
+        rec->status = FL_STATUS_SKIPDATA;
+        rec->direction = FL_DIR_UNKNOWN;
+        rec->verdict = FL_VERDICT_NONE;
+        rec->packets = packets;
+        atomic_read_relaxed(&p->skip_bytes, &rec->bytes);
+        atomic_read_relaxed(&p->skip_first, &first);
+        atomic_read_relaxed(&p->skip_last, &last);
+        rec->first_ms = iv->start + first;
+        rec->last_ms = iv->start + last;
+    }
+
+    if (with_nodata && logger) {
+        struct fl_binding *b;
+
+        HMAP_FOR_EACH (b, node, &logger->bindings) {
+            if (!b->attached && (b->detached_ms < iv->start
+                                 || port_reattached(logger, b))) {
+                continue;
+            }
+            if (ivport_find(iv, b)) {
+                continue;
+            }
+            if (n >= allocated) {
+                out = x2nrealloc(out, &allocated, sizeof *out);
+            }
+            struct flowlog_record *rec = &out[n++];
+            memset(rec, 0, sizeof *rec);
+            rec->id = &b->id;
+            rec->status = FL_STATUS_NODATA;
+            rec->direction = FL_DIR_UNKNOWN;
+            rec->verdict = FL_VERDICT_NONE;
+            rec->first_ms = iv->start;
+            rec->last_ms = iv->end;
+        }
+    }
+
+    qsort(out, n, sizeof *out, compare_records);
+    *recs = out;
+    return n;
+}

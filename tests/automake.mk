@@ -1,0 +1,118 @@
+# Test suites, in OVS's autotest style and built from OVS's own macros
+# (tests/ovs-macros.at etc. of the OVS copy in $(OVS_SRCDIR)).
+#
+#   make check         tests/testsuite: dummy datapath, no root needed.
+#                      Add TESTSUITEFLAGS=-j2, -k KEYWORD, -d, -v, ...
+#   make check-system  tests/system-testsuite: root only; netdev bridges
+#                      with veth ports whose peers live in network
+#                      namespaces.  Always -j1.
+#
+# Both run the programs of the patched OVS copy, never the host's: see
+# tests/atlocal.in for how AUTOTEST_PATH and OVS's atlocal are wired.
+#
+# To add a test file, list it below.  Both suites m4_include OVS's macros,
+# tests/flowlog-macros.at, then the files of TESTSUITE_MACROS_AT, then
+# those of TESTSUITE_AT or SYSTEM_TESTSUITE_AT, in this order
+# (tests/testsuite-list.at and tests/system-testsuite-list.at are generated
+# from these lists).
+
+# More macro files, shared by both suites.
+TESTSUITE_MACROS_AT = \
+	tests/flowlog-hook-macros.at
+
+# tests/testsuite: dummy datapath.
+TESTSUITE_AT = \
+	tests/flowlog-smoke.at
+
+# tests/system-testsuite: root, veth, network namespaces.
+SYSTEM_TESTSUITE_AT = \
+	tests/system-smoke.at
+
+FLOWLOG_MACROS_AT = tests/flowlog-macros.at $(TESTSUITE_MACROS_AT)
+
+EXTRA_DIST += \
+	$(TESTSUITE_AT) \
+	$(SYSTEM_TESTSUITE_AT) \
+	$(FLOWLOG_MACROS_AT) \
+	tests/testsuite.at \
+	tests/system-testsuite.at \
+	tests/atlocal.in \
+	tests/run-all
+
+TESTSUITE = tests/testsuite
+SYSTEM_TESTSUITE = tests/system-testsuite
+
+# Generated at build time (not shipped): they include macros from the OVS
+# copy, which exists only in the build tree.
+noinst_DATA += $(TESTSUITE) $(SYSTEM_TESTSUITE)
+DISTCLEANFILES += tests/atconfig tests/atlocal
+CLEANFILES += \
+	$(TESTSUITE) $(SYSTEM_TESTSUITE) \
+	tests/testsuite-list.at tests/system-testsuite-list.at \
+	package.m4
+
+AUTOTEST = $(AUTOM4TE) --language=autotest
+AUTOTEST_INCLUDES = -I '$(builddir)' -I '$(srcdir)' -I '$(OVS_SRCDIR)'
+
+$(TESTSUITE): package.m4 tests/testsuite.at tests/testsuite-list.at \
+		$(FLOWLOG_MACROS_AT) $(TESTSUITE_AT) ovs/.flowlog-prepared
+	$(AM_V_GEN)$(AUTOTEST) $(AUTOTEST_INCLUDES) -o $@.tmp $(srcdir)/$@.at
+	$(AM_V_at)mv $@.tmp $@
+
+$(SYSTEM_TESTSUITE): package.m4 tests/system-testsuite.at \
+		tests/system-testsuite-list.at $(FLOWLOG_MACROS_AT) \
+		$(SYSTEM_TESTSUITE_AT) ovs/.flowlog-prepared
+	$(AM_V_GEN)$(AUTOTEST) $(AUTOTEST_INCLUDES) -o $@.tmp $(srcdir)/$@.at
+	$(AM_V_at)mv $@.tmp $@
+
+# m4_include lines for TESTSUITE_MACROS_AT + TESTSUITE_AT and for
+# TESTSUITE_MACROS_AT + SYSTEM_TESTSUITE_AT.
+tests/testsuite-list.at: Makefile
+	$(AM_V_at)$(MKDIR_P) tests
+	$(AM_V_GEN)for f in $(TESTSUITE_MACROS_AT) $(TESTSUITE_AT); do \
+	  echo "m4_include([$$f])"; \
+	done > $@.tmp && mv -f $@.tmp $@
+
+tests/system-testsuite-list.at: Makefile
+	$(AM_V_at)$(MKDIR_P) tests
+	$(AM_V_GEN)for f in $(TESTSUITE_MACROS_AT) $(SYSTEM_TESTSUITE_AT); do \
+	  echo "m4_include([$$f])"; \
+	done > $@.tmp && mv -f $@.tmp $@
+
+# Our package signature.  Kept in the build tree, where autom4te finds it
+# before the OVS copy's package.m4.
+package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN){ \
+	  echo '# Signature of the current package.' && \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])' && \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])' && \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} > $@.tmp && mv $@.tmp $@
+
+check-local: tests/atconfig tests/atlocal $(TESTSUITE)
+	set $(SHELL) '$(TESTSUITE)' -C tests; \
+	"$$@" $(TESTSUITEFLAGS) || \
+	(test X'$(RECHECK)' = Xyes && "$$@" --recheck)
+
+check-system: all tests/atconfig tests/atlocal $(SYSTEM_TESTSUITE)
+	@if test "`id -u`" != 0; then \
+	  echo "check-system: the system tests need root (network namespaces, veth pairs)" >&2; \
+	  exit 1; \
+	fi
+	set $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests; \
+	"$$@" $(TESTSUITEFLAGS) -j1 || \
+	(test X'$(RECHECK)' = Xyes && "$$@" --recheck)
+
+clean-local: clean-tests
+clean-tests:
+	rm -rf tests/testsuite.dir tests/testsuite.log \
+	  tests/system-testsuite.dir tests/system-testsuite.log
+
+# autom4te's cache of the testsuites (in-tree, autoreconf's too).
+distclean-local: distclean-tests
+distclean-tests:
+	rm -rf autom4te.cache
+
+.PHONY: check-system clean-tests distclean-tests

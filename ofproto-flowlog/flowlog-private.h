@@ -210,6 +210,8 @@ struct fl_snapshot {
     struct ovs_list node;
     uint64_t seq;
     char *logger;
+    char *region;
+    char *host;
     struct flowlog_logger_opts opts;
     long long int start, end;   /* Wall ms. */
     size_t n_records;

@@ -293,21 +293,37 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
 {
     long long int wall = fl_mono_to_wall(used_msec);
 
+    if (f->exclusion != FL_EXCL_NONE || f->n_mirror_copies) {
+        /* Counted once per logger, however many of its ports saw it. */
+        for (size_t i = 0; i < f->n_targets; i++) {
+            struct fl_logger *logger = f->targets[i].binding->logger;
+            bool dup = false;
+
+            for (size_t j = 0; j < i; j++) {
+                dup |= f->targets[j].binding->logger == logger;
+            }
+            if (dup) {
+                continue;
+            }
+            if (f->n_mirror_copies) {
+                atomic_add_relaxed(&logger->excluded[FL_EXCL_MIRROR],
+                                   n_packets * f->n_mirror_copies,
+                                   &(uint64_t) {0});
+            }
+            if (f->exclusion != FL_EXCL_NONE) {
+                atomic_add_relaxed(&logger->excluded[f->exclusion],
+                                   n_packets, &(uint64_t) {0});
+            }
+        }
+        if (f->exclusion != FL_EXCL_NONE) {
+            return;
+        }
+    }
+
     for (size_t i = 0; i < f->n_targets; i++) {
         const struct fl_target *t = &f->targets[i];
         struct fl_binding *b = t->binding;
         struct fl_logger *logger = b->logger;
-
-        if (f->n_mirror_copies) {
-            atomic_add_relaxed(&logger->excluded[FL_EXCL_MIRROR],
-                               n_packets * f->n_mirror_copies,
-                               &(uint64_t) {0});
-        }
-        if (f->exclusion != FL_EXCL_NONE) {
-            atomic_add_relaxed(&logger->excluded[f->exclusion], n_packets,
-                               &(uint64_t) {0});
-            continue;
-        }
 
         const struct fl_opts *opts = ovsrcu_get(struct fl_opts *,
                                                 &logger->opts);

@@ -91,6 +91,8 @@ static void flowlog_unixctl_dump(struct unixctl_conn *, int argc,
                                  const char *argv[], void *aux);
 static void flowlog_unixctl_flush(struct unixctl_conn *, int argc,
                                   const char *argv[], void *aux);
+static void flowlog_unixctl_queue(struct unixctl_conn *, int argc,
+                                  const char *argv[], void *aux);
 
 struct fl_host *
 fl_host_get(void)
@@ -156,6 +158,8 @@ flowlog_init(void)
                              flowlog_unixctl_dump, NULL);
     unixctl_command_register("flowlog/flush", "[LOGGER]", 0, 1,
                              flowlog_unixctl_flush, NULL);
+    unixctl_command_register("flowlog/queue", "[SEQ]", 0, 1,
+                             flowlog_unixctl_queue, NULL);
 }
 
 /* Bindings and loggers. */
@@ -333,6 +337,8 @@ snapshot_free(struct fl_snapshot *s)
     free(s->bindings);
     free(s->records);
     free(s->logger);
+    free(s->region);
+    free(s->host);
     flowlog_logger_opts_destroy(&s->opts);
     free(s);
 }
@@ -372,8 +378,12 @@ snapshot_create(struct fl_logger *l, struct fl_interval *iv)
     struct fl_snapshot *s = xzalloc(sizeof *s);
     const struct fl_opts *opts = logger_opts(l);
 
+    struct fl_host *h = fl_host_get();
+
     s->seq = fl_next_seq++;
     s->logger = xstrdup(l->name);
+    s->region = xstrdup(h && h->region ? h->region : "");
+    s->host = xstrdup(h && h->system_id ? h->system_id : "");
     if (opts) {
         flowlog_logger_opts_clone(&s->opts, &opts->o);
     }
@@ -677,20 +687,11 @@ opts_create(const struct flowlog_logger_opts *o)
 
     fo->o = *o;
     for (size_t i = 0; i < o->n_fields; i++) {
-        switch (o->fields[i]) {
-        case FL_ICMP_TYPE:
-        case FL_ICMP_CODE:
-            fo->key_icmp = true;
-            break;
-        case FL_RULE:
-            fo->key_rule = true;
-            break;
-        case FL_CT_ZONE:
-            fo->key_ct_zone = true;
-            break;
-        default:
-            break;
-        }
+        enum flowlog_field f = o->fields[i];
+
+        fo->key_icmp |= f == FL_ICMP_TYPE || f == FL_ICMP_CODE;
+        fo->key_rule |= f == FL_RULE;
+        fo->key_ct_zone |= f == FL_CT_ZONE;
     }
     return fo;
 }
@@ -1511,4 +1512,51 @@ flowlog_unixctl_flush(struct unixctl_conn *conn, int argc,
     }
     force_revalidation();
     seq_change(fl_seq);
+}
+
+/* Lists the snapshots waiting for the exporter, or prints one of them as the
+ * exporter would write it (CSV, the logger's fields). */
+static void
+flowlog_unixctl_queue(struct unixctl_conn *conn, int argc,
+                      const char *argv[], void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct fl_snapshot *snap;
+    unsigned long long int seq = 0;
+
+    if (argc > 1 && !str_to_ullong(argv[1], 10, &seq)) {
+        unixctl_command_reply_error(conn, "SEQ must be a snapshot number");
+        return;
+    }
+    LIST_FOR_EACH (snap, node, &fl_queue) {
+        if (argc < 2) {
+            ds_put_format(&s, "snapshot %"PRIu64": logger %s ", snap->seq,
+                          snap->logger);
+            format_time(&s, snap->start);
+            ds_put_cstr(&s, " to ");
+            format_time(&s, snap->end);
+            ds_put_format(&s, " records %"PRIuSIZE" bytes %"PRIuSIZE"\n",
+                          snap->n_records, snap->bytes);
+        } else if (snap->seq == seq) {
+            struct flowlog_context ctx = {
+                .region = snap->region,
+                .host = snap->host,
+                .logger = snap->logger,
+                .interval_start_ms = snap->start,
+                .interval_end_ms = snap->end,
+            };
+            flowlog_csv_header(&s, snap->opts.fields, snap->opts.n_fields);
+            for (size_t i = 0; i < snap->n_records; i++) {
+                flowlog_csv_record(&s, snap->opts.fields, snap->opts.n_fields,
+                                   &snap->records[i], &ctx);
+            }
+            break;
+        }
+    }
+    if (argc > 1 && !s.length) {
+        unixctl_command_reply_error(conn, "no such snapshot in the queue");
+    } else {
+        unixctl_command_reply(conn, ds_cstr(&s));
+    }
+    ds_destroy(&s);
 }

@@ -22,7 +22,14 @@ TESTSUITE_MACROS_AT = \
 
 # tests/testsuite: dummy datapath.
 TESTSUITE_AT = \
-	tests/flowlog-smoke.at
+	tests/flowlog-smoke.at \
+	tests/flowlog-records.at \
+	tests/flowlog-tcp-flags.at \
+	tests/flowlog-intervals.at \
+	tests/flowlog-capacity.at \
+	tests/flowlog-exclusions.at \
+	tests/flowlog-conntrack.at \
+	tests/flowlog-config.at
 
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \

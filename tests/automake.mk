@@ -33,7 +33,8 @@ TESTSUITE_AT = \
 
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \
-	tests/system-smoke.at
+	tests/system-smoke.at \
+	tests/system-flowlog.at
 
 FLOWLOG_MACROS_AT = tests/flowlog-macros.at $(TESTSUITE_MACROS_AT)
 
@@ -44,7 +45,8 @@ EXTRA_DIST += \
 	tests/testsuite.at \
 	tests/system-testsuite.at \
 	tests/atlocal.in \
-	tests/run-all
+	tests/run-all \
+	tests/flowlog-pcap-oracle.py
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite

@@ -1,0 +1,187 @@
+#! /usr/bin/env python3
+# Copyright (c) 2026 The ovs-flowlog authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at:
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Flow log records computed from packet captures: the test oracle.
+
+Usage: flowlog-pcap-oracle.py IFACE_ID:IN_PCAP:OUT_PCAP...
+       flowlog-pcap-oracle.py --sum CSV
+
+The second form reads records in the same columns and merges those of one
+key (split across intervals): packets and bytes add up, tcp_flags OR.
+
+For each logging port, IN_PCAP holds what the switch received from the VM
+(tcpdump -Q in on the switch side of its veth: the VM's egress) and OUT_PCAP
+what the switch delivered to it (-Q out: the VM's ingress).  Prints one CSV
+line per record, in the columns
+
+  interface_id,protocol,src_addr,dst_addr,src_port,dst_port,tcp_flags,
+  packets,bytes,direction,filter,status
+
+following ovs-flowlog(7): IPv4 ICMP/TCP/UDP only, no multicast, limited
+broadcast or 169.254.169.0/24; bytes are frame lengths; tcp_flags keeps
+FIN, SYN, RST, and ACK only with SYN.  An egress packet is ACCEPT when the
+same packet (5-tuple and length) was delivered to another logging port or
+left through a port outside the capture (not applicable here: every output
+port is captured), otherwise DROP; ingress packets are ACCEPT.  This script
+is independent of the switch code: it reads the raw pcap files itself.
+"""
+
+import collections
+import struct
+import sys
+
+
+def read_pcap(path):
+    """Yields the frames (bytes) of a classic pcap file with Ethernet
+    link type, microsecond or nanosecond timestamps."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if len(data) < 24:
+        return
+    magic = data[:4]
+    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
+        endian = '<'
+    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
+        endian = '>'
+    else:
+        raise SystemExit('%s: not a pcap file' % path)
+    linktype = struct.unpack(endian + 'I', data[20:24])[0]
+    if linktype != 1:
+        raise SystemExit('%s: link type %d, expected Ethernet'
+                         % (path, linktype))
+    off = 24
+    while off + 16 <= len(data):
+        _, _, caplen, origlen = struct.unpack(endian + 'IIII',
+                                              data[off:off + 16])
+        off += 16
+        frame = data[off:off + caplen]
+        off += caplen
+        if caplen != origlen:
+            raise SystemExit('%s: truncated capture (use -s 0)' % path)
+        yield frame
+
+
+def parse(frame):
+    """Returns (proto, src, dst, sport, dport, flags) for a loggable frame,
+    else None."""
+    if len(frame) < 14:
+        return None
+    ethertype = struct.unpack('!H', frame[12:14])[0]
+    if ethertype != 0x0800:
+        return None
+    ip = frame[14:]
+    if len(ip) < 20:
+        return None
+    ihl = (ip[0] & 0x0f) * 4
+    proto = ip[9]
+    frag = struct.unpack('!H', ip[6:8])[0] & 0x1fff
+    src = '.'.join(str(b) for b in ip[12:16])
+    dst = '.'.join(str(b) for b in ip[16:20])
+    if proto not in (1, 6, 17):
+        return None
+    if 224 <= ip[16] <= 239 or dst == '255.255.255.255':
+        return None
+    if src.startswith('169.254.169.') or dst.startswith('169.254.169.'):
+        return None
+    l4 = ip[ihl:]
+    sport = dport = flags = 0
+    if frag == 0 and proto in (6, 17) and len(l4) >= 4:
+        sport, dport = struct.unpack('!HH', l4[:4])
+    if frag == 0 and proto == 6 and len(l4) >= 14:
+        f = l4[13]
+        flags = f & 0x07
+        if f & 0x02:
+            flags |= f & 0x10
+    return (proto, src, dst, sport, dport, flags)
+
+
+def print_records(records):
+    for key in sorted(records):
+        iface, proto, src, dst, sport, dport, direction, verdict = key
+        flags, packets, nbytes = records[key]
+        print('%s,%d,%s,%s,%d,%d,%d,%d,%d,%s,%s,OK'
+              % (iface, proto, src, dst, sport, dport, flags, packets,
+                 nbytes, direction, verdict))
+
+
+def sum_records(path):
+    records = collections.defaultdict(lambda: [0, 0, 0])
+    with open(path) as f:
+        for line in f:
+            c = line.rstrip('\n').split(',')
+            if len(c) != 12 or c[11] != 'OK':
+                raise SystemExit('%s: not a record: %r' % (path, line))
+            key = (c[0], int(c[1]), c[2], c[3], int(c[4]), int(c[5]),
+                   c[9], c[10])
+            r = records[key]
+            r[0] |= int(c[6])
+            r[1] += int(c[7])
+            r[2] += int(c[8])
+    print_records(records)
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == '--sum':
+        sum_records(sys.argv[2])
+        return
+    ports = []
+    for arg in sys.argv[1:]:
+        iface, in_pcap, out_pcap = arg.split(':')
+        ports.append((iface, in_pcap, out_pcap))
+
+    # (5-tuple, length) -> count of deliveries, per port.
+    delivered = {}
+    frames = {}
+    for iface, in_pcap, out_pcap in ports:
+        frames[iface] = ([f for f in read_pcap(in_pcap)],
+                         [f for f in read_pcap(out_pcap)])
+        counter = collections.Counter()
+        for fr in frames[iface][1]:
+            p = parse(fr)
+            if p:
+                counter[(p[:5], len(fr))] += 1
+        delivered[iface] = counter
+
+    records = collections.defaultdict(lambda: [0, 0, 0])
+    for iface, _, _ in ports:
+        egress, ingress = frames[iface]
+        # What others got, consumed as egress packets are matched.
+        others = collections.Counter()
+        for other, counter in delivered.items():
+            if other != iface:
+                others.update(counter)
+        for direction, frs in (('egress', egress), ('ingress', ingress)):
+            for fr in frs:
+                p = parse(fr)
+                if not p:
+                    continue
+                verdict = 'ACCEPT'
+                if direction == 'egress':
+                    k = (p[:5], len(fr))
+                    if others[k] > 0:
+                        others[k] -= 1
+                    else:
+                        verdict = 'DROP'
+                r = records[(iface, p[0], p[1], p[2], p[3], p[4], direction,
+                             verdict)]
+                r[0] |= p[5]
+                r[1] += 1
+                r[2] += len(fr)
+
+    print_records(records)
+
+
+if __name__ == '__main__':
+    main()

@@ -5,3 +5,6 @@ FLOWLOG_HOOK_SOURCES = \
 	ofproto-flowlog/flowlog-private.h \
 	ofproto-flowlog/flowlog-table.c \
 	ofproto-flowlog/flowlog-xlate.c
+
+man_MANS += ofproto-flowlog/ovs-flowlog.7
+EXTRA_DIST += ofproto-flowlog/ovs-flowlog.7

@@ -2,5 +2,16 @@
 FLOWLOG_LIB_SOURCES = \
 	lib/flowlog-config.c \
 	lib/flowlog-config.h \
+	lib/flowlog-msg.c \
+	lib/flowlog-msg.h \
 	lib/flowlog-record.c \
 	lib/flowlog-record.h
+
+# The channel schema, compiled with protoc-c at build time.
+nodist_lib_libflowlog_a_SOURCES = lib/flowlog.pb-c.c lib/flowlog.pb-c.h
+BUILT_SOURCES += lib/flowlog.pb-c.c lib/flowlog.pb-c.h
+CLEANFILES += lib/flowlog.pb-c.c lib/flowlog.pb-c.h
+EXTRA_DIST += lib/flowlog.proto
+lib/flowlog.pb-c.c lib/flowlog.pb-c.h: lib/flowlog.proto
+	$(AM_V_GEN)$(MKDIR_P) lib && \
+	$(PROTOC_C) --c_out=$(builddir) -I$(srcdir) $(srcdir)/lib/flowlog.proto

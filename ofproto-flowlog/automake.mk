@@ -1,6 +1,7 @@
 # The flowlog hook, linked into ovs-vswitchd.
 FLOWLOG_HOOK_SOURCES = \
 	ofproto-flowlog/flowlog.c \
+	ofproto-flowlog/flowlog-channel.c \
 	ofproto-flowlog/flowlog.h \
 	ofproto-flowlog/flowlog-private.h \
 	ofproto-flowlog/flowlog-table.c \

@@ -42,6 +42,7 @@
 
 struct ofproto;
 struct flowlog_unixctl_wait;
+struct ds;
 
 /* Why a packet on a logging port was not logged. */
 enum fl_exclusion {
@@ -220,6 +221,27 @@ struct fl_snapshot {
     struct fl_binding **bindings;   /* References for 'records[i].id'. */
     size_t bytes;
 };
+
+void fl_snapshot_free(struct fl_snapshot *);
+void fl_snapshot_format_line(struct ds *, const struct fl_snapshot *);
+void fl_snapshot_format_csv(struct ds *, const struct fl_snapshot *);
+
+/* flowlog-channel.c: the queue of snapshots and the exporter connection. */
+void fl_channel_set_target(const char *target, const char *system_id);
+void fl_channel_run(void);
+void fl_channel_wait(void);
+void fl_channel_push(struct fl_snapshot *, uint64_t max_bytes);
+void fl_channel_logger_config(const char *name, const char *options,
+                              const char *region, const char *system_id);
+void fl_channel_logger_deleted(const char *name);
+const char *fl_channel_logger_state(const char *name, const char **reason);
+void fl_channel_logger_counters(const char *name, uint64_t *sent,
+                                uint64_t *acked, uint64_t *dropped);
+bool fl_channel_queue_empty(void);
+bool fl_channel_is_connected(void);
+void fl_channel_show(struct ds *, uint64_t max_bytes);
+bool fl_channel_queue_format(struct ds *, bool one, uint64_t seq);
+const char *fl_channel_boot_uuid(void);
 
 void fl_binding_unref(struct fl_binding *);
 struct fl_binding *fl_binding_ref(struct fl_binding *);

@@ -61,12 +61,8 @@ static struct smap host_errors = SMAP_INITIALIZER(&host_errors);
 /* Interface configuration errors, by interface name. */
 static struct smap iface_errors = SMAP_INITIALIZER(&iface_errors);
 
-/* Closed snapshots, oldest first, until the exporter acknowledges them. */
-static struct ovs_list fl_queue = OVS_LIST_INITIALIZER(&fl_queue);
-static size_t fl_queue_bytes;
-static size_t fl_queue_len;
+/* Sequence number of the next snapshot of this ovs-vswitchd run. */
 static uint64_t fl_next_seq = 1;
-static uint64_t fl_queue_dropped;
 
 /* Revalidator dumps, per udpif. */
 struct dump_tracker {
@@ -328,8 +324,8 @@ force_revalidation(void)
     ovs_mutex_unlock(&dump_mutex);
 }
 
-static void
-snapshot_free(struct fl_snapshot *s)
+void
+fl_snapshot_free(struct fl_snapshot *s)
 {
     for (size_t i = 0; i < s->n_bindings; i++) {
         fl_binding_unref(s->bindings[i]);
@@ -347,28 +343,9 @@ static void
 queue_push(struct fl_snapshot *s)
 {
     struct fl_host *host = fl_host_get();
-    uint64_t max = host ? host->queue_max_bytes
-                        : FLOWLOG_QUEUE_MAX_BYTES_DEFAULT;
 
-    ovs_list_push_back(&fl_queue, &s->node);
-    fl_queue_bytes += s->bytes;
-    fl_queue_len++;
-    while (fl_queue_bytes > max && fl_queue_len > 1) {
-        struct fl_snapshot *old = CONTAINER_OF(ovs_list_pop_front(&fl_queue),
-                                               struct fl_snapshot, node);
-        struct fl_logger *l = logger_find(old->logger);
-
-        VLOG_WARN("snapshot queue over flowlog-queue-max-bytes=%"PRIu64": "
-                  "dropped snapshot %"PRIu64" of logger %s (%"PRIuSIZE
-                  " records)", max, old->seq, old->logger, old->n_records);
-        fl_queue_bytes -= old->bytes;
-        fl_queue_len--;
-        fl_queue_dropped++;
-        if (l) {
-            l->n_dropped++;
-        }
-        snapshot_free(old);
-    }
+    fl_channel_push(s, host ? host->queue_max_bytes
+                            : FLOWLOG_QUEUE_MAX_BYTES_DEFAULT);
 }
 
 /* Turns closed interval 'iv' of 'l' into a snapshot on the queue. */
@@ -672,6 +649,7 @@ host_configure(const struct ovsrec_open_vswitch *cfg)
     }
 
     ovsrcu_set(&fl_host, h);
+    fl_channel_set_target(h->exporter, h->system_id);
     if (old) {
         ovsrcu_postpone(free, old->region);
         ovsrcu_postpone(free, old->exporter);
@@ -703,6 +681,7 @@ logger_delete(struct fl_logger *l)
 
     VLOG_INFO("logger %s: deleted", l->name);
     l->deleted = true;
+    fl_channel_logger_deleted(l->name);
     logger_close_all(l);
     struct fl_opts *o = ovsrcu_get_protected(struct fl_opts *, &l->opts);
     ovsrcu_set(&l->opts, NULL);
@@ -1121,6 +1100,27 @@ ports_configure(const struct ovsrec_open_vswitch *cfg)
     }
 }
 
+/* Tells the channel each logger's effective configuration; it sends what
+ * changed to the exporter. */
+static void
+loggers_announce(void)
+{
+    struct fl_host *h = fl_host_get();
+    struct fl_logger *l;
+
+    HMAP_FOR_EACH (l, node, &fl_loggers) {
+        const struct fl_opts *o = logger_opts(l);
+        if (o) {
+            struct ds d = DS_EMPTY_INITIALIZER;
+            flowlog_logger_opts_format(&o->o, &d);
+            fl_channel_logger_config(l->name, ds_cstr(&d),
+                                     h && h->region ? h->region : "",
+                                     h && h->system_id ? h->system_id : "");
+            ds_destroy(&d);
+        }
+    }
+}
+
 /* Applies the flow log configuration in 'cfg' (Open_vSwitch row and its
  * bridges, ports, interfaces and mirrors).  Called at the end of every
  * bridge reconfiguration, when all ofprotos and ports exist. */
@@ -1134,6 +1134,7 @@ flowlog_reconfigure(const struct ovsrec_open_vswitch *cfg)
     host_configure(cfg);
     loggers_configure(cfg);
     ports_configure(cfg);
+    loggers_announce();
     seq_change(fl_seq);
 }
 
@@ -1149,6 +1150,7 @@ flowlog_run(void)
     HMAP_FOR_EACH (l, node, &fl_loggers) {
         logger_run(l);
     }
+    fl_channel_run();
     if (time_msec() >= next_gc) {
         next_gc = time_msec() + 1000;
         fl_rid_run();
@@ -1167,6 +1169,7 @@ flowlog_wait(void)
         return;
     }
     seq_wait(fl_seq, seq_read(fl_seq));
+    fl_channel_wait();
     HMAP_FOR_EACH (l, node, &fl_loggers) {
         struct fl_interval *cur = logger_current(l);
         if (!ovs_list_is_empty(&l->closing)) {
@@ -1192,10 +1195,26 @@ flowlog_exit(void)
     HMAP_FOR_EACH (l, node, &fl_loggers) {
         logger_close_all(l);
     }
-    if (fl_queue_len) {
-        VLOG_WARN("exiting with %"PRIuSIZE" snapshots (%"PRIuSIZE" bytes) "
-                  "not acknowledged by an exporter; they are lost",
-                  fl_queue_len, fl_queue_bytes);
+
+    /* Give a connected exporter up to 5 s (wall time: tests stop the
+     * monotonic clock) to acknowledge what is queued. */
+    long long int deadline = time_wall_msec() + 5000;
+    while (!fl_channel_queue_empty() && fl_channel_is_connected()
+           && time_wall_msec() < deadline) {
+        fl_channel_run();
+        if (fl_channel_queue_empty()) {
+            break;
+        }
+        fl_channel_wait();
+        poll_timer_wait(100);
+        poll_block();
+    }
+    if (!fl_channel_queue_empty()) {
+        struct ds d = DS_EMPTY_INITIALIZER;
+        fl_channel_show(&d, 0);
+        VLOG_WARN("exiting with snapshots not acknowledged by an exporter; "
+                  "they are lost: %s", ds_cstr(&d));
+        ds_destroy(&d);
     }
 }
 
@@ -1290,7 +1309,13 @@ show_logger(struct ds *s, const struct fl_logger *l)
                       l->has_valid ? "; last valid configuration in force"
                                    : "");
     } else {
-        ds_put_cstr(s, "ACTIVE\n");
+        const char *reason;
+        const char *state = fl_channel_logger_state(l->name, &reason);
+        if (state && strcmp(state, "ACTIVE")) {
+            ds_put_format(s, "%s (%s)\n", state, reason ? reason : "");
+        } else {
+            ds_put_cstr(s, "ACTIVE\n");
+        }
     }
     if (!o) {
         return;
@@ -1344,8 +1369,11 @@ show_logger(struct ds *s, const struct fl_logger *l)
     ds_put_format(s, "\n  closed intervals: packets: %"PRIu64"  bytes: "
                   "%"PRIu64"  skipped packets: %"PRIu64"\n",
                   l->total_packets, l->total_bytes, l->total_skipped);
-    ds_put_format(s, "  snapshots: sent=%"PRIu64" acknowledged=0 "
-                  "dropped=%"PRIu64"\n", l->n_snapshots, l->n_dropped);
+    uint64_t sent, acked, dropped;
+    fl_channel_logger_counters(l->name, &sent, &acked, &dropped);
+    ds_put_format(s, "  snapshots: closed=%"PRIu64" sent=%"PRIu64
+                  " acknowledged=%"PRIu64" dropped=%"PRIu64"\n",
+                  l->n_snapshots, sent, acked, dropped);
 }
 
 static void
@@ -1381,12 +1409,7 @@ flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
             ds_put_format(&s, "records: %"PRIu64" of %u (%"PRIuSIZE" bytes "
                           "each)\n", fl_records_total(), h->max_records,
                           fl_record_size());
-            ds_put_format(&s, "queue: %"PRIuSIZE" snapshots, %"PRIuSIZE
-                          " bytes of %"PRIu64", dropped %"PRIu64"\n",
-                          fl_queue_len, fl_queue_bytes, h->queue_max_bytes,
-                          fl_queue_dropped);
-            ds_put_format(&s, "exporter: %s (not connected)\n",
-                          h->exporter);
+            fl_channel_show(&s, h->queue_max_bytes);
         }
         struct smap_node *node;
         SMAP_FOR_EACH (node, &host_errors) {
@@ -1514,6 +1537,37 @@ flowlog_unixctl_flush(struct unixctl_conn *conn, int argc,
     seq_change(fl_seq);
 }
 
+/* One line describing 's', for flowlog/queue. */
+void
+fl_snapshot_format_line(struct ds *s, const struct fl_snapshot *snap)
+{
+    ds_put_format(s, "snapshot %"PRIu64": logger %s ", snap->seq,
+                  snap->logger);
+    format_time(s, snap->start);
+    ds_put_cstr(s, " to ");
+    format_time(s, snap->end);
+    ds_put_format(s, " records %"PRIuSIZE" bytes %"PRIuSIZE"\n",
+                  snap->n_records, snap->bytes);
+}
+
+/* 's' as CSV, as the exporter would write it. */
+void
+fl_snapshot_format_csv(struct ds *s, const struct fl_snapshot *snap)
+{
+    struct flowlog_context ctx = {
+        .region = snap->region,
+        .host = snap->host,
+        .logger = snap->logger,
+        .interval_start_ms = snap->start,
+        .interval_end_ms = snap->end,
+    };
+    flowlog_csv_header(s, snap->opts.fields, snap->opts.n_fields);
+    for (size_t i = 0; i < snap->n_records; i++) {
+        flowlog_csv_record(s, snap->opts.fields, snap->opts.n_fields,
+                           &snap->records[i], &ctx);
+    }
+}
+
 /* Lists the snapshots waiting for the exporter, or prints one of them as the
  * exporter would write it (CSV, the logger's fields). */
 static void
@@ -1521,42 +1575,17 @@ flowlog_unixctl_queue(struct unixctl_conn *conn, int argc,
                       const char *argv[], void *aux OVS_UNUSED)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
-    struct fl_snapshot *snap;
     unsigned long long int seq = 0;
 
     if (argc > 1 && !str_to_ullong(argv[1], 10, &seq)) {
         unixctl_command_reply_error(conn, "SEQ must be a snapshot number");
         return;
     }
-    LIST_FOR_EACH (snap, node, &fl_queue) {
-        if (argc < 2) {
-            ds_put_format(&s, "snapshot %"PRIu64": logger %s ", snap->seq,
-                          snap->logger);
-            format_time(&s, snap->start);
-            ds_put_cstr(&s, " to ");
-            format_time(&s, snap->end);
-            ds_put_format(&s, " records %"PRIuSIZE" bytes %"PRIuSIZE"\n",
-                          snap->n_records, snap->bytes);
-        } else if (snap->seq == seq) {
-            struct flowlog_context ctx = {
-                .region = snap->region,
-                .host = snap->host,
-                .logger = snap->logger,
-                .interval_start_ms = snap->start,
-                .interval_end_ms = snap->end,
-            };
-            flowlog_csv_header(&s, snap->opts.fields, snap->opts.n_fields);
-            for (size_t i = 0; i < snap->n_records; i++) {
-                flowlog_csv_record(&s, snap->opts.fields, snap->opts.n_fields,
-                                   &snap->records[i], &ctx);
-            }
-            break;
-        }
-    }
-    if (argc > 1 && !s.length) {
+    if (!fl_channel_queue_format(&s, argc > 1, seq)) {
         unixctl_command_reply_error(conn, "no such snapshot in the queue");
-    } else {
-        unixctl_command_reply(conn, ds_cstr(&s));
+        ds_destroy(&s);
+        return;
     }
+    unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

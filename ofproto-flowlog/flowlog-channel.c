@@ -1,0 +1,650 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The channel to ovs-flowlog-exporter, ovs-vswitchd's side.
+ *
+ * Closed snapshots wait in a queue bounded by flowlog-queue-max-bytes until
+ * the exporter acknowledges them (it does so only once they are durable in
+ * its spool).  The connection is non-blocking and reconnects with backoff;
+ * after every (re)connection it announces each logger's configuration and
+ * sends the queue again from its oldest snapshot, in order.  Frames are
+ * built only when the previous ones have left, so the memory this takes
+ * beyond the queue is one frame. */
+
+#include <config.h>
+#include "ofproto-flowlog/flowlog-private.h"
+
+#include <errno.h>
+
+#include "lib/flowlog-msg.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "reconnect.h"
+#include "stream.h"
+#include "timeval.h"
+#include "util.h"
+#include "uuid.h"
+
+VLOG_DEFINE_THIS_MODULE(flowlog_channel);
+
+/* What the channel knows of a logger. */
+struct chan_logger {
+    char *options;              /* Effective logger string. */
+    char *region;
+    char *system_id;
+    bool announced;             /* LoggerConfig sent on this connection. */
+    char *state;                /* From the exporter, or NULL. */
+    char *reason;
+    uint64_t n_sent, n_acked, n_dropped;
+};
+
+static struct shash loggers = SHASH_INITIALIZER(&loggers);
+static struct shash deleted = SHASH_INITIALIZER(&deleted);
+
+static char *target;
+static struct reconnect *rc;
+static struct stream *stream;
+static struct flowlog_rx rx;
+static struct ofpbuf tx;
+static bool connected;
+static char boot_uuid[UUID_LEN + 1];
+static char *hello_system_id;
+
+/* The queue of closed snapshots, oldest first. */
+static struct ovs_list queue = OVS_LIST_INITIALIZER(&queue);
+static size_t queue_bytes;
+static size_t queue_len;
+static uint64_t n_dropped;
+
+/* Sending: the snapshot being framed and its next record, and the sequence
+ * number below which everything queued has been sent on this connection. */
+static struct fl_snapshot *sending;
+static size_t sending_next;
+static bool sending_begun;
+static uint64_t sent_below;
+
+static struct chan_logger *
+logger_get(const char *name)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, name);
+
+    if (!cl) {
+        cl = xzalloc(sizeof *cl);
+        shash_add(&loggers, name, cl);
+    }
+    return cl;
+}
+
+static void
+chan_logger_free(struct chan_logger *cl)
+{
+    if (cl) {
+        free(cl->options);
+        free(cl->region);
+        free(cl->system_id);
+        free(cl->state);
+        free(cl->reason);
+        free(cl);
+    }
+}
+
+static void
+channel_init(void)
+{
+    if (!rc) {
+        struct uuid u;
+
+        uuid_generate(&u);
+        snprintf(boot_uuid, sizeof boot_uuid, UUID_FMT, UUID_ARGS(&u));
+        rc = reconnect_create(time_msec());
+        reconnect_set_backoff(rc, 1000, 8000);
+        reconnect_set_probe_interval(rc, 0);
+        reconnect_set_quiet(rc, false);
+        flowlog_rx_init(&rx);
+        ofpbuf_init(&tx, 0);
+    }
+}
+
+const char *
+fl_channel_boot_uuid(void)
+{
+    channel_init();
+    return boot_uuid;
+}
+
+/* Sets the exporter's address ("unix:PATH") and the host's system-id. */
+void
+fl_channel_set_target(const char *new_target, const char *system_id)
+{
+    channel_init();
+    if (!hello_system_id || strcmp(hello_system_id, system_id)) {
+        free(hello_system_id);
+        hello_system_id = xstrdup(system_id);
+    }
+    if (target && !strcmp(target, new_target)) {
+        return;
+    }
+    free(target);
+    target = xstrdup(new_target);
+    reconnect_set_name(rc, target);
+    reconnect_enable(rc, time_msec());
+    reconnect_force_reconnect(rc, time_msec());
+}
+
+static void
+put_msg(const Flowlog__Message *msg)
+{
+    flowlog_msg_put(&tx, msg);
+}
+
+static void
+put_logger_config(const char *name, const struct chan_logger *cl,
+                  bool is_deleted)
+{
+    Flowlog__LoggerConfig lc = FLOWLOG__LOGGER_CONFIG__INIT;
+    Flowlog__Message msg = FLOWLOG__MESSAGE__INIT;
+
+    lc.name = CONST_CAST(char *, name);
+    lc.options = cl && cl->options ? cl->options : "";
+    lc.region = cl ? cl->region : NULL;
+    lc.system_id = cl ? cl->system_id : NULL;
+    lc.has_deleted = is_deleted;
+    lc.deleted = is_deleted;
+    msg.body_case = FLOWLOG__MESSAGE__BODY_LOGGER_CONFIG;
+    msg.logger_config = &lc;
+    put_msg(&msg);
+}
+
+/* Records (or updates) what logger 'name' announces to the exporter. */
+void
+fl_channel_logger_config(const char *name, const char *options,
+                         const char *region, const char *system_id)
+{
+    struct chan_logger *cl = logger_get(name);
+
+    if (cl->options && !strcmp(cl->options, options)
+        && cl->region && !strcmp(cl->region, region)
+        && cl->system_id && !strcmp(cl->system_id, system_id)) {
+        return;
+    }
+    free(cl->options);
+    free(cl->region);
+    free(cl->system_id);
+    cl->options = xstrdup(options);
+    cl->region = xstrdup(region);
+    cl->system_id = xstrdup(system_id);
+    cl->announced = false;
+    shash_find_and_delete(&deleted, name);
+}
+
+void
+fl_channel_logger_deleted(const char *name)
+{
+    chan_logger_free(shash_find_and_delete(&loggers, name));
+    if (!shash_find(&deleted, name)) {
+        shash_add(&deleted, name, NULL);
+    }
+}
+
+const char *
+fl_channel_logger_state(const char *name, const char **reason)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, name);
+
+    *reason = cl ? cl->reason : NULL;
+    return cl ? cl->state : NULL;
+}
+
+void
+fl_channel_logger_counters(const char *name, uint64_t *sent,
+                           uint64_t *acked, uint64_t *dropped)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, name);
+
+    *sent = cl ? cl->n_sent : 0;
+    *acked = cl ? cl->n_acked : 0;
+    *dropped = cl ? cl->n_dropped : 0;
+}
+
+static void
+snapshot_count(const char *logger, int which)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, logger);
+    if (cl) {
+        uint64_t *c[] = { &cl->n_sent, &cl->n_acked, &cl->n_dropped };
+        (*c[which])++;
+    }
+}
+
+/* Takes ownership of 's' and queues it for the exporter.  Past
+ * flowlog-queue-max-bytes the oldest snapshot (not the one being sent) is
+ * dropped, counted, logged and reported in the next snapshot. */
+void
+fl_channel_push(struct fl_snapshot *s, uint64_t max_bytes)
+{
+    channel_init();
+    ovs_list_push_back(&queue, &s->node);
+    queue_bytes += s->bytes;
+    queue_len++;
+
+    while (queue_bytes > max_bytes && queue_len > 1) {
+        struct fl_snapshot *old;
+
+        old = CONTAINER_OF(ovs_list_front(&queue), struct fl_snapshot, node);
+        if (old == sending) {
+            if (old->node.next == &queue) {
+                break;
+            }
+            old = CONTAINER_OF(old->node.next, struct fl_snapshot, node);
+        }
+        if (old == s) {
+            break;
+        }
+        VLOG_WARN("snapshot queue over flowlog-queue-max-bytes=%"PRIu64": "
+                  "dropped snapshot %"PRIu64" of logger %s (%"PRIuSIZE
+                  " records, not acknowledged by the exporter)",
+                  max_bytes, old->seq, old->logger, old->n_records);
+        ovs_list_remove(&old->node);
+        queue_bytes -= old->bytes;
+        queue_len--;
+        n_dropped++;
+        snapshot_count(old->logger, 2);
+        fl_snapshot_free(old);
+    }
+}
+
+static void
+disconnect(const char *why)
+{
+    if (stream) {
+        if (why) {
+            VLOG_WARN("%s: disconnecting: %s", target, why);
+        }
+        stream_close(stream);
+        stream = NULL;
+    }
+    connected = false;
+    ofpbuf_clear(&tx);
+    flowlog_rx_destroy(&rx);
+    flowlog_rx_init(&rx);
+    sending = NULL;
+    sending_begun = false;
+    sent_below = 0;
+    reconnect_disconnected(rc, time_msec(), 0);
+}
+
+static void
+on_connected(void)
+{
+    Flowlog__Hello hello = FLOWLOG__HELLO__INIT;
+    Flowlog__Message msg = FLOWLOG__MESSAGE__INIT;
+    struct shash_node *node;
+
+    connected = true;
+    reconnect_connected(rc, time_msec());
+    VLOG_INFO("%s: connected to the exporter; %"PRIuSIZE" snapshots to "
+              "send", target, queue_len);
+
+    hello.boot_uuid = boot_uuid;
+    hello.system_id = hello_system_id ? hello_system_id : "";
+    hello.has_version = true;
+    hello.version = 1;
+    msg.body_case = FLOWLOG__MESSAGE__BODY_HELLO;
+    msg.hello = &hello;
+    put_msg(&msg);
+
+    SHASH_FOR_EACH (node, &loggers) {
+        struct chan_logger *cl = node->data;
+        cl->announced = false;
+    }
+    sent_below = 0;
+}
+
+static void
+handle_ack(const Flowlog__Ack *ack)
+{
+    struct fl_snapshot *s;
+
+    if (strcmp(ack->boot_uuid, boot_uuid)) {
+        return;                 /* For an earlier run of ovs-vswitchd. */
+    }
+    LIST_FOR_EACH (s, node, &queue) {
+        if (s->seq == ack->seq) {
+            if (s == sending) {
+                /* Acknowledged before we finished sending it again. */
+                return;
+            }
+            ovs_list_remove(&s->node);
+            queue_bytes -= s->bytes;
+            queue_len--;
+            snapshot_count(s->logger, 1);
+            fl_snapshot_free(s);
+            return;
+        }
+    }
+}
+
+static void
+handle_logger_state(const Flowlog__LoggerState *ls)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, ls->name);
+
+    if (!cl) {
+        return;
+    }
+    if (!cl->state || strcmp(cl->state, ls->state)
+        || !nullable_string_is_equal(cl->reason, ls->reason)) {
+        VLOG_INFO("logger %s: exporter reports %s%s%s", ls->name, ls->state,
+                  ls->reason ? ": " : "", ls->reason ? ls->reason : "");
+    }
+    free(cl->state);
+    free(cl->reason);
+    cl->state = xstrdup(ls->state);
+    cl->reason = nullable_xstrdup(ls->reason);
+}
+
+static void
+receive(void)
+{
+    for (int i = 0; i < 50 && stream; i++) {
+        Flowlog__Message *msg;
+        char *error;
+        int retval = flowlog_rx_recv(&rx, stream, &msg, &error);
+
+        if (retval == EAGAIN) {
+            return;
+        } else if (retval == EOF) {
+            disconnect("connection closed by the exporter");
+            return;
+        } else if (retval == EPROTO) {
+            disconnect(error);
+            free(error);
+            return;
+        } else if (retval) {
+            disconnect(ovs_strerror(retval));
+            return;
+        }
+
+        switch (msg->body_case) {
+        case FLOWLOG__MESSAGE__BODY_ACK:
+            handle_ack(msg->ack);
+            break;
+        case FLOWLOG__MESSAGE__BODY_LOGGER_STATE:
+            handle_logger_state(msg->logger_state);
+            break;
+        case FLOWLOG__MESSAGE__BODY__NOT_SET:
+        case FLOWLOG__MESSAGE__BODY_HELLO:
+        case FLOWLOG__MESSAGE__BODY_LOGGER_CONFIG:
+        case FLOWLOG__MESSAGE__BODY_SNAPSHOT_BEGIN:
+        case FLOWLOG__MESSAGE__BODY_SNAPSHOT_RECORDS:
+        case FLOWLOG__MESSAGE__BODY_SNAPSHOT_END:
+        case _FLOWLOG__MESSAGE__BODY__CASE_IS_INT_SIZE:
+        default:
+            flowlog_msg_free(msg);
+            disconnect("unexpected message from the exporter");
+            return;
+        }
+        flowlog_msg_free(msg);
+    }
+}
+
+static struct fl_snapshot *
+next_to_send(void)
+{
+    struct fl_snapshot *s;
+
+    LIST_FOR_EACH (s, node, &queue) {
+        if (s->seq >= sent_below) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* Appends the next frame of snapshot 'sending' to 'tx'. */
+static void
+frame_snapshot(void)
+{
+    struct fl_snapshot *s = sending;
+    Flowlog__Message msg = FLOWLOG__MESSAGE__INIT;
+
+    if (!sending_begun) {
+        Flowlog__SnapshotBegin b = FLOWLOG__SNAPSHOT_BEGIN__INIT;
+        Flowlog__LoggerConfig lc = FLOWLOG__LOGGER_CONFIG__INIT;
+        struct ds options = DS_EMPTY_INITIALIZER;
+
+        flowlog_logger_opts_format(&s->opts, &options);
+        lc.name = s->logger;
+        lc.options = ds_cstr(&options);
+        lc.region = s->region;
+        lc.system_id = s->host;
+        b.boot_uuid = boot_uuid;
+        b.seq = s->seq;
+        b.logger = &lc;
+        b.start_ms = s->start;
+        b.end_ms = s->end;
+        b.n_records = s->n_records;
+        b.has_dropped = true;
+        b.dropped = n_dropped;
+        msg.body_case = FLOWLOG__MESSAGE__BODY_SNAPSHOT_BEGIN;
+        msg.snapshot_begin = &b;
+        put_msg(&msg);
+        ds_destroy(&options);
+        sending_begun = true;
+        sending_next = 0;
+    } else if (sending_next < s->n_records) {
+        size_t n = MIN(s->n_records - sending_next,
+                       FLOWLOG_RECORDS_PER_FRAME);
+        Flowlog__SnapshotRecords r = FLOWLOG__SNAPSHOT_RECORDS__INIT;
+        Flowlog__Record *recs = xmalloc(n * sizeof *recs);
+        Flowlog__Record **ptrs = xmalloc(n * sizeof *ptrs);
+
+        for (size_t i = 0; i < n; i++) {
+            flowlog_record_to_pb(&s->records[sending_next + i], &recs[i]);
+            ptrs[i] = &recs[i];
+        }
+        r.seq = s->seq;
+        r.n_records = n;
+        r.records = ptrs;
+        msg.body_case = FLOWLOG__MESSAGE__BODY_SNAPSHOT_RECORDS;
+        msg.snapshot_records = &r;
+        put_msg(&msg);
+        free(ptrs);
+        free(recs);
+        sending_next += n;
+    } else {
+        Flowlog__SnapshotEnd e = FLOWLOG__SNAPSHOT_END__INIT;
+
+        e.seq = s->seq;
+        msg.body_case = FLOWLOG__MESSAGE__BODY_SNAPSHOT_END;
+        msg.snapshot_end = &e;
+        put_msg(&msg);
+        snapshot_count(s->logger, 0);
+        sent_below = s->seq + 1;
+        sending = NULL;
+        sending_begun = false;
+    }
+}
+
+/* Refills 'tx' when it is empty: logger announcements first, then the next
+ * frame of the queue. */
+static void
+refill(void)
+{
+    struct shash_node *node;
+
+    if (tx.size) {
+        return;
+    }
+    SHASH_FOR_EACH_SAFE (node, &deleted) {
+        put_logger_config(node->name, NULL, true);
+        shash_delete(&deleted, node);
+    }
+    SHASH_FOR_EACH (node, &loggers) {
+        struct chan_logger *cl = node->data;
+        if (!cl->announced && cl->options) {
+            put_logger_config(node->name, cl, false);
+            cl->announced = true;
+        }
+    }
+    if (!tx.size) {
+        if (!sending) {
+            sending = next_to_send();
+            sending_begun = false;
+        }
+        if (sending) {
+            frame_snapshot();
+        }
+    }
+}
+
+static void
+transmit(void)
+{
+    for (int i = 0; i < 64 && stream && connected; i++) {
+        refill();
+        if (!tx.size) {
+            return;
+        }
+        int n = stream_send(stream, tx.data, tx.size);
+        if (n > 0) {
+            ofpbuf_pull(&tx, n);
+            if (!tx.size) {
+                ofpbuf_clear(&tx);
+            }
+        } else if (n == -EAGAIN) {
+            return;
+        } else {
+            disconnect(ovs_strerror(-n));
+            return;
+        }
+    }
+}
+
+void
+fl_channel_run(void)
+{
+    if (!rc || !target) {
+        return;
+    }
+
+    if (stream) {
+        stream_run(stream);
+    }
+    switch (reconnect_run(rc, time_msec())) {
+    case RECONNECT_CONNECT: {
+        if (stream) {
+            disconnect(NULL);
+        }
+        int error = stream_open(target, &stream, DSCP_DEFAULT);
+        if (error) {
+            reconnect_connect_failed(rc, time_msec(), error);
+            stream = NULL;
+        } else {
+            reconnect_connecting(rc, time_msec());
+        }
+        break;
+    }
+    case RECONNECT_DISCONNECT:
+        disconnect(NULL);
+        break;
+    case RECONNECT_PROBE:
+    default:
+        break;
+    }
+
+    if (stream && !connected) {
+        int error = stream_connect(stream);
+        if (!error) {
+            on_connected();
+        } else if (error != EAGAIN) {
+            reconnect_connect_failed(rc, time_msec(), error);
+            stream_close(stream);
+            stream = NULL;
+        }
+    }
+    if (stream && connected) {
+        receive();
+    }
+    if (stream && connected) {
+        transmit();
+    }
+}
+
+void
+fl_channel_wait(void)
+{
+    if (!rc || !target) {
+        return;
+    }
+    if (stream) {
+        stream_run_wait(stream);
+        if (!connected) {
+            stream_connect_wait(stream);
+        } else {
+            stream_recv_wait(stream);
+            if (tx.size) {
+                stream_send_wait(stream);
+            } else if (next_to_send() || sending) {
+                poll_immediate_wake();
+            }
+        }
+    }
+    reconnect_wait(rc, time_msec());
+}
+
+bool
+fl_channel_is_connected(void)
+{
+    return connected;
+}
+
+bool
+fl_channel_queue_empty(void)
+{
+    return !queue_len;
+}
+
+void
+fl_channel_show(struct ds *s, uint64_t max_bytes)
+{
+    ds_put_format(s, "queue: %"PRIuSIZE" snapshots, %"PRIuSIZE" bytes of "
+                  "%"PRIu64", dropped %"PRIu64"\n", queue_len, queue_bytes,
+                  max_bytes, n_dropped);
+    ds_put_format(s, "exporter: %s (%s)\n", target ? target : "none",
+                  connected ? "connected"
+                  : stream ? "connecting" : "not connected");
+    ds_put_format(s, "boot: %s\n", boot_uuid);
+}
+
+/* ovs-appctl flowlog/queue: lists the queue, or prints one snapshot. */
+bool
+fl_channel_queue_format(struct ds *s, bool one, uint64_t seq)
+{
+    struct fl_snapshot *snap;
+
+    LIST_FOR_EACH (snap, node, &queue) {
+        if (!one) {
+            fl_snapshot_format_line(s, snap);
+        } else if (snap->seq == seq) {
+            fl_snapshot_format_csv(s, snap);
+            return true;
+        }
+    }
+    return !one;
+}

@@ -1,0 +1,480 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "utilities/exporter-config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(exporter_config);
+
+/* The keys each credentials type= takes.  Keys that name secrets are
+ * recognized by exporter_config_key_is_secret(). */
+struct type_info {
+    const char *name;
+    const char *keys[10];       /* NULL-terminated. */
+    const char *required[4];    /* NULL-terminated. */
+};
+
+static const struct type_info types[] = {
+    { "swift-tempauth",
+      { "auth-url", "user", "key", NULL },
+      { "auth-url", "user", "key", NULL } },
+    { "swift-keystone-v3",
+      { "auth-url", "username", "password", "user-domain-name",
+        "project-name", "project-id", "project-domain-name", "region",
+        NULL },
+      { "auth-url", "username", "password", NULL } },
+    { "swift-keystone-v2",
+      { "auth-url", "username", "password", "tenant-name", "tenant-id",
+        "region", NULL },
+      { "auth-url", "username", "password", NULL } },
+    { "s3",
+      { "endpoint", "region", "access-key", "secret-key", "session-token",
+        "path-style", NULL },
+      { "access-key", "secret-key", NULL } },
+};
+
+static const struct type_info *
+type_find(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        if (!strcmp(types[i].name, name)) {
+            return &types[i];
+        }
+    }
+    return NULL;
+}
+
+static bool
+type_has_key(const struct type_info *t, const char *key)
+{
+    for (const char *const *k = t->keys; *k; k++) {
+        if (!strcmp(*k, key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+types_format(struct ds *s)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        ds_put_format(s, "%s%s", i ? ", " : "", types[i].name);
+    }
+}
+
+/* A section while the file is parsed: keys with the line they were on. */
+struct section {
+    struct exporter_credentials creds;
+    int first_line;
+    int type_line;
+    struct shash lines;         /* Key -> line number (intptr_t). */
+};
+
+struct exporter_config {
+    char *file_name;
+    char **file_roots;
+    size_t n_file_roots;
+    struct shash sections;      /* Name -> struct section. */
+};
+
+struct parse_ctx {
+    struct exporter_config *cfg;
+    FILE *stream;
+    int line;                   /* Line number of the line being parsed. */
+    bool at_line_start;
+    char *error;
+};
+
+/* An fgets() for ini_parse_stream() that keeps the line number, so that
+ * errors found by the handler can name their line. */
+static char *
+ctx_read(char *buf, int size, void *ctx_)
+{
+    struct parse_ctx *ctx = ctx_;
+    char *s = fgets(buf, size, ctx->stream);
+
+    if (s) {
+        if (ctx->at_line_start) {
+            ctx->line++;
+        }
+        ctx->at_line_start = strchr(s, '\n') != NULL;
+    }
+    return s;
+}
+
+static int OVS_PRINTF_FORMAT(2, 3)
+ctx_error(struct parse_ctx *ctx, const char *format, ...)
+{
+    if (!ctx->error) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        va_list args;
+
+        ds_put_format(&s, "%s:%d: ", ctx->cfg->file_name, ctx->line);
+        va_start(args, format);
+        ds_put_format_valist(&s, format, args);
+        va_end(args);
+        ctx->error = ds_steal_cstr(&s);
+    }
+    return 0;
+}
+
+static char *
+parse_file_roots(struct exporter_config *cfg, const char *value)
+{
+    char *copy = xstrdup(value);
+    char *save = NULL;
+    char *error = NULL;
+
+    for (char *dir = strtok_r(copy, ",", &save); dir;
+         dir = strtok_r(NULL, ",", &save)) {
+        dir += strspn(dir, " \t");
+        size_t n = strlen(dir);
+        while (n > 0 && (dir[n - 1] == ' ' || dir[n - 1] == '\t')) {
+            dir[--n] = '\0';
+        }
+        while (n > 1 && dir[n - 1] == '/') {
+            dir[--n] = '\0';
+        }
+        if (dir[0] != '/' || strstr(dir, "/../") || strstr(dir, "/./")
+            || (n >= 3 && !strcmp(dir + n - 3, "/.."))
+            || (n >= 2 && !strcmp(dir + n - 2, "/."))) {
+            error = xasprintf("file-root: \"%s\" is not an absolute "
+                              "directory without '.' or '..'", dir);
+            break;
+        }
+        cfg->file_roots = xrealloc(cfg->file_roots, (cfg->n_file_roots + 1)
+                                   * sizeof *cfg->file_roots);
+        cfg->file_roots[cfg->n_file_roots++] = xstrdup(dir);
+    }
+    if (!error && !cfg->n_file_roots) {
+        error = xstrdup("file-root: no directory given");
+    }
+    free(copy);
+    return error;
+}
+
+static struct section *
+section_get(struct exporter_config *cfg, const char *name, int line)
+{
+    struct section *s = shash_find_data(&cfg->sections, name);
+
+    if (!s) {
+        s = xzalloc(sizeof *s);
+        s->creds.name = xstrdup(name);
+        smap_init(&s->creds.keys);
+        shash_init(&s->lines);
+        s->first_line = line;
+        shash_add(&cfg->sections, name, s);
+    }
+    return s;
+}
+
+static int
+parse_key(void *ctx_, const char *section, const char *name,
+            const char *value)
+{
+    struct parse_ctx *ctx = ctx_;
+    struct exporter_config *cfg = ctx->cfg;
+
+    if (ctx->error) {
+        return 0;
+    }
+    if (!section[0]) {
+        return ctx_error(ctx, "key \"%s\" outside of any [section]", name);
+    }
+
+    struct section *s = section_get(cfg, section, ctx->line);
+    if (!strcmp(name, "file-root")) {
+        if (strcmp(section, "default")) {
+            return ctx_error(ctx, "[%s] key \"file-root\": only valid in "
+                             "[default]", section);
+        }
+        if (cfg->file_roots) {
+            return ctx_error(ctx, "[default] key \"file-root\" given twice");
+        }
+        char *error = parse_file_roots(cfg, value);
+        if (error) {
+            ctx_error(ctx, "[default] key %s", error);
+            free(error);
+            return 0;
+        }
+        return 1;
+    }
+
+    if (!strcmp(name, "type")) {
+        if (s->creds.type) {
+            return ctx_error(ctx, "[%s] key \"type\" given twice", section);
+        }
+        if (!type_find(value)) {
+            struct ds known = DS_EMPTY_INITIALIZER;
+            types_format(&known);
+            ctx_error(ctx, "[%s] key \"type\": unknown type \"%s\" "
+                      "(expected one of %s)", section, value,
+                      ds_cstr(&known));
+            ds_destroy(&known);
+            return 0;
+        }
+        s->creds.type = xstrdup(value);
+        s->type_line = ctx->line;
+        return 1;
+    }
+
+    bool known = false;
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        known = known || type_has_key(&types[i], name);
+    }
+    if (!known) {
+        return ctx_error(ctx, "[%s] key \"%s\": unknown key", section, name);
+    }
+    if (smap_get(&s->creds.keys, name)) {
+        return ctx_error(ctx, "[%s] key \"%s\" given twice", section, name);
+    }
+    smap_add(&s->creds.keys, name, value);
+    shash_add(&s->lines, name, (void *) (intptr_t) ctx->line);
+    return 1;
+}
+
+/* Checks each section's keys against its type=, once all are known. */
+static char *
+check_sections(const struct exporter_config *cfg)
+{
+    const struct shash_node **sections = shash_sort(&cfg->sections);
+    size_t n_sections = shash_count(&cfg->sections);
+    char *error = NULL;
+
+    for (size_t i = 0; !error && i < n_sections; i++) {
+        const struct section *s = sections[i]->data;
+        const char *name = s->creds.name;
+
+        if (!s->creds.type) {
+            if (smap_is_empty(&s->creds.keys)) {
+                continue;       /* [default] with file-root= only. */
+            }
+            struct ds known = DS_EMPTY_INITIALIZER;
+            types_format(&known);
+            error = xasprintf("%s:%d: [%s] has no \"type\" key (expected "
+                              "type= one of %s)", cfg->file_name,
+                              s->first_line, name, ds_cstr(&known));
+            ds_destroy(&known);
+            break;
+        }
+
+        const struct type_info *t = type_find(s->creds.type);
+        const struct shash_node **keys = shash_sort(&s->lines);
+        for (size_t j = 0; !error && j < shash_count(&s->lines); j++) {
+            if (!type_has_key(t, keys[j]->name)) {
+                error = xasprintf("%s:%d: [%s] key \"%s\": not a key of "
+                                  "type=%s", cfg->file_name,
+                                  (int) (intptr_t) keys[j]->data, name,
+                                  keys[j]->name, t->name);
+            }
+        }
+        free(keys);
+        for (const char *const *k = t->required; !error && *k; k++) {
+            if (!smap_get(&s->creds.keys, *k)) {
+                error = xasprintf("%s:%d: [%s] (type=%s) lacks the required "
+                                  "key \"%s\"", cfg->file_name,
+                                  s->type_line, name, t->name, *k);
+            }
+        }
+    }
+    free(sections);
+    return error;
+}
+
+/* A file that holds secrets must not be open to group or others. */
+static char *
+check_mode(const char *file_name, int fd)
+{
+    struct stat st;
+
+    if (fstat(fd, &st)) {
+        return xasprintf("%s: stat failed (%s)", file_name,
+                         ovs_strerror(errno));
+    }
+    if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
+        return xasprintf("%s: mode %04o lets group or others read or write "
+                         "this file, which may hold secrets; refusing to "
+                         "start (fix it with: chmod 600 %s)", file_name,
+                         (unsigned int) (st.st_mode & 07777), file_name);
+    }
+    return NULL;
+}
+
+/* Loads the configuration file 'file_name' into a new configuration
+ * stored in '*cfgp'.  A file that does not exist gives the defaults.
+ * Returns NULL on success, otherwise a malloc()'d message that names the
+ * file, and the line and key at fault, and stores NULL in '*cfgp'. */
+char *
+exporter_config_load(const char *file_name, struct exporter_config **cfgp)
+{
+    struct exporter_config *cfg = xzalloc(sizeof *cfg);
+    char *error = NULL;
+
+    cfg->file_name = xstrdup(file_name);
+    shash_init(&cfg->sections);
+
+    FILE *stream = fopen(file_name, "r");
+    if (!stream) {
+        if (errno != ENOENT) {
+            error = xasprintf("%s: cannot open (%s)", file_name,
+                              ovs_strerror(errno));
+            goto out;
+        }
+        VLOG_INFO("%s: not found, using the defaults (file-root=%s)",
+                  file_name, EXPORTER_FILE_ROOT_DEFAULT);
+    } else {
+        error = check_mode(file_name, fileno(stream));
+        if (!error) {
+            struct parse_ctx ctx = {
+                .cfg = cfg, .stream = stream, .at_line_start = true,
+            };
+
+            /* Values are taken verbatim: a secret may hold ';' or '#'. */
+            ini_allow_inline_comments = false;
+            ini_allow_multiline = false;
+            ini_stop_on_first_error = true;
+            ini_use_stack = false;
+            ini_allow_realloc = true;
+            ini_max_line = 8192;
+            int retval = ini_parse_stream(ctx_read, &ctx, parse_key, &ctx);
+            if (ctx.error) {
+                error = ctx.error;
+            } else if (retval > 0) {
+                error = xasprintf("%s:%d: syntax error (expected [section] "
+                                  "or key = value)", file_name, retval);
+            } else if (retval < 0) {
+                error = xasprintf("%s: read failed", file_name);
+            } else {
+                error = check_sections(cfg);
+            }
+        }
+        fclose(stream);
+    }
+    if (!error && !cfg->n_file_roots) {
+        error = parse_file_roots(cfg, EXPORTER_FILE_ROOT_DEFAULT);
+    }
+
+out:
+    if (error) {
+        exporter_config_destroy(cfg);
+        cfg = NULL;
+    }
+    *cfgp = cfg;
+    return error;
+}
+
+void
+exporter_config_destroy(struct exporter_config *cfg)
+{
+    if (cfg) {
+        struct shash_node *node;
+
+        SHASH_FOR_EACH (node, &cfg->sections) {
+            struct section *s = node->data;
+            free(s->creds.name);
+            free(s->creds.type);
+            smap_destroy(&s->creds.keys);
+            shash_destroy(&s->lines);
+            free(s);
+        }
+        shash_destroy(&cfg->sections);
+        for (size_t i = 0; i < cfg->n_file_roots; i++) {
+            free(cfg->file_roots[i]);
+        }
+        free(cfg->file_roots);
+        free(cfg->file_name);
+        free(cfg);
+    }
+}
+
+const char *
+exporter_config_file_name(const struct exporter_config *cfg)
+{
+    return cfg->file_name;
+}
+
+/* The directories below which file:// targets may write. */
+const char *const *
+exporter_config_file_roots(const struct exporter_config *cfg, size_t *n)
+{
+    *n = cfg->n_file_roots;
+    return (const char *const *) cfg->file_roots;
+}
+
+/* The credentials section 'name', or NULL if the file has none, or has one
+ * without type= (a [default] that only sets file-root=). */
+const struct exporter_credentials *
+exporter_config_credentials(const struct exporter_config *cfg,
+                            const char *name)
+{
+    const struct section *s = shash_find_data(&cfg->sections, name);
+
+    return s && s->creds.type ? &s->creds : NULL;
+}
+
+/* True if the value of 'key' is a secret, which is never logged or
+ * shown. */
+bool
+exporter_config_key_is_secret(const char *key)
+{
+    return (strstr(key, "password") || strstr(key, "secret")
+            || strstr(key, "key") || strstr(key, "token"));
+}
+
+/* Appends a description of 'cfg' to 's', with secrets hidden. */
+void
+exporter_config_format(const struct exporter_config *cfg, struct ds *s)
+{
+    ds_put_format(s, "config: %s\n", cfg->file_name);
+    ds_put_cstr(s, "  file-root:");
+    for (size_t i = 0; i < cfg->n_file_roots; i++) {
+        ds_put_format(s, " %s", cfg->file_roots[i]);
+    }
+    ds_put_char(s, '\n');
+
+    const struct shash_node **sections = shash_sort(&cfg->sections);
+    for (size_t i = 0; i < shash_count(&cfg->sections); i++) {
+        const struct section *sec = sections[i]->data;
+        if (!sec->creds.type) {
+            continue;
+        }
+        ds_put_format(s, "  credentials %s: type=%s", sec->creds.name,
+                      sec->creds.type);
+
+        const struct smap_node **keys = smap_sort(&sec->creds.keys);
+        for (size_t j = 0; j < smap_count(&sec->creds.keys); j++) {
+            ds_put_format(s, " %s=%s", keys[j]->key,
+                          (exporter_config_key_is_secret(keys[j]->key)
+                           ? "<hidden>" : keys[j]->value));
+        }
+        free(keys);
+        ds_put_char(s, '\n');
+    }
+    free(sections);
+}

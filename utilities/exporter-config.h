@@ -1,0 +1,58 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef EXPORTER_CONFIG_H
+#define EXPORTER_CONFIG_H 1
+
+/* The exporter's configuration file (INI, see ovs-flowlog-exporter(8)):
+ * [default] with file-root= and optional credentials, and one named
+ * section per credentials= name a logger may use.  The file holds secrets,
+ * so it must not be readable or writable by group or others, and secret
+ * values are never formatted. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "openvswitch/compiler.h"
+#include "smap.h"
+
+struct ds;
+
+#define EXPORTER_FILE_ROOT_DEFAULT "/var/log/openvswitch/flowlog"
+
+/* One section: a set of credentials. */
+struct exporter_credentials {
+    char *name;                 /* Section name, e.g. "default". */
+    char *type;                 /* "swift-tempauth", ..., or NULL. */
+    struct smap keys;           /* Every key but "type" and "file-root". */
+};
+
+struct exporter_config;
+
+char *exporter_config_load(const char *file_name,
+                           struct exporter_config **)
+    OVS_WARN_UNUSED_RESULT;
+void exporter_config_destroy(struct exporter_config *);
+
+const char *exporter_config_file_name(const struct exporter_config *);
+const char *const *exporter_config_file_roots(const struct exporter_config *,
+                                              size_t *n);
+const struct exporter_credentials *exporter_config_credentials(
+    const struct exporter_config *, const char *name);
+
+bool exporter_config_key_is_secret(const char *key);
+void exporter_config_format(const struct exporter_config *, struct ds *);
+
+#endif /* exporter-config.h */

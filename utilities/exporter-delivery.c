@@ -1,0 +1,353 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "utilities/exporter-delivery.h"
+
+#include <string.h>
+
+#include "lib/flowlog-config.h"
+#include "lib/flowlog-file.h"
+#include "lib/flowlog-record.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "random.h"
+#include "timeval.h"
+#include "util.h"
+#include "utilities/exporter-logger.h"
+#include "utilities/exporter-sink.h"
+#include "utilities/exporter-spool.h"
+
+VLOG_DEFINE_THIS_MODULE(exporter_delivery);
+
+/* Retries: 1 s, 2 s, 4 s, ... up to 60 s, each with up to half of it
+ * taken off at random so that many failed targets do not retry in step. */
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 60000
+
+/* Files delivered per main loop iteration at most, so that connections
+ * are served in between. */
+#define DELIVERIES_PER_RUN 16
+
+/* Where files go: one target with one set of credentials.  Snapshots whose
+ * logger string does not parse (a newer ovs-vswitchd?) share a destination
+ * per string that always fails with StorageConfigurationError: they stay
+ * in the spool until an exporter that understands them delivers them. */
+struct dest {
+    char *name;                 /* Key in 'dests'. */
+    char *target;               /* NULL if the options do not parse. */
+    char *credentials;
+    char *options_error;        /* Why the options do not parse. */
+    struct exporter_sink *sink; /* Opened on first use. */
+
+    enum exporter_status status;
+    char *reason;
+    unsigned int n_failures;    /* Consecutive failed attempts. */
+    long long int next_attempt; /* time_msec() of the next attempt. */
+    uint64_t n_delivered, n_failed;
+};
+
+struct exporter_delivery {
+    const struct exporter_config *cfg;
+    struct exporter_spool *spool;
+    struct shash dests;         /* struct dest by target+credentials. */
+    struct shash by_options;    /* Logger string -> struct dest. */
+    uint64_t n_delivered, n_failed;
+};
+
+struct exporter_delivery *
+exporter_delivery_create(const struct exporter_config *cfg,
+                         struct exporter_spool *spool)
+{
+    struct exporter_delivery *d = xzalloc(sizeof *d);
+
+    d->cfg = cfg;
+    d->spool = spool;
+    shash_init(&d->dests);
+    shash_init(&d->by_options);
+    return d;
+}
+
+void
+exporter_delivery_destroy(struct exporter_delivery *d)
+{
+    if (d) {
+        struct shash_node *node;
+
+        SHASH_FOR_EACH (node, &d->dests) {
+            struct dest *dest = node->data;
+            exporter_sink_close(dest->sink);
+            free(dest->name);
+            free(dest->target);
+            free(dest->credentials);
+            free(dest->options_error);
+            free(dest->reason);
+            free(dest);
+        }
+        shash_destroy(&d->dests);
+        shash_destroy(&d->by_options);
+        free(d);
+    }
+}
+
+/* The destination of snapshots whose logger string is 'options'. */
+static struct dest *
+dest_for(struct exporter_delivery *d, const char *options)
+{
+    struct dest *dest = shash_find_data(&d->by_options, options);
+    if (dest) {
+        return dest;
+    }
+
+    struct flowlog_logger_opts opts;
+    char *error = flowlog_logger_opts_parse(options, &opts);
+    char *name = (error
+                  ? xasprintf("options \"%s\"", options)
+                  : xasprintf("%s (credentials %s)", opts.target,
+                              opts.credentials));
+    dest = shash_find_data(&d->dests, name);
+    if (!dest) {
+        dest = xzalloc(sizeof *dest);
+        dest->name = xstrdup(name);
+        if (error) {
+            dest->options_error = xasprintf("options \"%s\": %s", options,
+                                            error);
+        } else {
+            dest->target = xstrdup(opts.target);
+            dest->credentials = xstrdup(opts.credentials);
+        }
+        shash_add(&d->dests, name, dest);
+    }
+    shash_add(&d->by_options, options, dest);
+
+    free(name);
+    if (error) {
+        free(error);
+    } else {
+        flowlog_logger_opts_destroy(&opts);
+    }
+    return dest;
+}
+
+static bool
+entry_ready(const struct exporter_spool_entry *e, void *d_)
+{
+    struct exporter_delivery *d = d_;
+
+    return dest_for(d, e->options)->next_attempt <= time_msec();
+}
+
+static void
+dest_succeeded(struct exporter_delivery *d, struct dest *dest)
+{
+    if (dest->status != EXPORTER_OK) {
+        VLOG_INFO("%s: delivering again after %u failed attempts",
+                  dest->name, dest->n_failures);
+    }
+    dest->status = EXPORTER_OK;
+    free(dest->reason);
+    dest->reason = NULL;
+    dest->n_failures = 0;
+    dest->next_attempt = 0;
+    dest->n_delivered++;
+    d->n_delivered++;
+}
+
+static void
+dest_failed(struct exporter_delivery *d, struct dest *dest,
+            enum exporter_status status, const char *reason)
+{
+    unsigned int shift = MIN(dest->n_failures, 16);
+    long long int delay = MIN(BACKOFF_MAX_MS,
+                              (long long int) BACKOFF_MIN_MS << shift);
+    delay -= random_range(delay / 2 + 1);
+
+    dest->n_failures++;
+    dest->n_failed++;
+    d->n_failed++;
+    dest->next_attempt = time_msec() + delay;
+
+    if (dest->status != status
+        || !nullable_string_is_equal(dest->reason, reason)) {
+        VLOG_WARN("%s: delivery failed: %s (%s); the spool keeps the "
+                  "snapshots and retries with backoff (up to %d s)",
+                  dest->name, reason, exporter_status_name(status),
+                  BACKOFF_MAX_MS / 1000);
+        dest->status = status;
+        free(dest->reason);
+        dest->reason = xstrdup(reason);
+    }
+    if (status != EXPORTER_UNAVAILABLE) {
+        /* Open afresh next time (new connection, new token). */
+        exporter_sink_close(dest->sink);
+        dest->sink = NULL;
+    }
+}
+
+/* Renders spool entry 'e' and puts it through its destination's sink. */
+static void
+deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
+{
+    struct dest *dest = dest_for(d, e->options);
+    char *logger = xstrdup(e->logger);
+    enum exporter_status status;
+    char *reason = NULL;
+
+    if (dest->options_error) {
+        dest_failed(d, dest, EXPORTER_CONFIG_ERROR, dest->options_error);
+        free(logger);
+        return;
+    }
+
+    struct exporter_snapshot snap;
+    int error = exporter_spool_load(d->spool, e, &snap, &reason);
+    if (error) {
+        VLOG_ERR("snapshot %s/%"PRIu64" of logger %s: %s", e->boot_uuid,
+                 e->seq, e->logger, reason);
+        exporter_spool_quarantine(d->spool, e);
+        d->n_failed++;
+        free(reason);
+        free(logger);
+        return;
+    }
+
+    const Flowlog__SnapshotBegin *b = snap.begin->snapshot_begin;
+    const Flowlog__LoggerConfig *lc = b->logger;
+    struct flowlog_logger_opts opts;
+    char *opts_error = flowlog_logger_opts_parse(lc->options, &opts);
+    ovs_assert(!opts_error);    /* dest_for() parsed the same string. */
+
+    if (!dest->sink) {
+        status = exporter_sink_open(dest->target, dest->credentials, d->cfg,
+                                    &dest->sink, &reason);
+    } else {
+        status = EXPORTER_OK;
+    }
+    if (status == EXPORTER_OK) {
+        struct flowlog_context ctx = {
+            .region = lc->region,
+            .host = lc->system_id,
+            .logger = lc->name,
+            .interval_start_ms = b->start_ms,
+            .interval_end_ms = b->end_ms,
+        };
+        struct ofpbuf file;
+
+        ofpbuf_init(&file, 0);
+        flowlog_file_render(&opts, &ctx, snap.records, snap.n_records,
+                            &file);
+        char *key = flowlog_file_key(&opts, NULL, lc->name, lc->system_id,
+                                     b->start_ms);
+        status = exporter_sink_put(dest->sink, key, file.data, file.size,
+                                   &reason);
+        if (status == EXPORTER_OK) {
+            VLOG_DBG("%s: delivered %s (%"PRIu32" bytes, %"PRIuSIZE
+                     " records)", dest->name, key, file.size,
+                     snap.n_records);
+        }
+        free(key);
+        ofpbuf_uninit(&file);
+    }
+
+    if (status == EXPORTER_OK) {
+        exporter_spool_remove(d->spool, e);
+        dest_succeeded(d, dest);
+    } else {
+        dest_failed(d, dest, status, reason);
+    }
+    exporter_logger_delivered(logger, dest->target, dest->credentials,
+                              status, reason);
+
+    flowlog_logger_opts_destroy(&opts);
+    exporter_snapshot_destroy(&snap);
+    free(reason);
+    free(logger);
+}
+
+void
+exporter_delivery_run(struct exporter_delivery *d)
+{
+    for (int i = 0; i < DELIVERIES_PER_RUN; i++) {
+        const struct exporter_spool_entry *e
+            = exporter_spool_oldest(d->spool, entry_ready, d);
+        if (!e) {
+            break;
+        }
+        deliver(d, e);
+    }
+}
+
+void
+exporter_delivery_wait(struct exporter_delivery *d)
+{
+    if (!exporter_spool_count(d->spool)) {
+        return;
+    }
+    if (exporter_spool_oldest(d->spool, entry_ready, d)) {
+        poll_immediate_wake();
+        return;
+    }
+
+    long long int now = time_msec();
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &d->dests) {
+        const struct dest *dest = node->data;
+        if (dest->next_attempt > now) {
+            poll_timer_wait_until(dest->next_attempt);
+        }
+    }
+}
+
+/* Makes every destination that is waiting to retry try again now. */
+void
+exporter_delivery_retry_now(struct exporter_delivery *d)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &d->dests) {
+        struct dest *dest = node->data;
+        dest->next_attempt = 0;
+    }
+}
+
+void
+exporter_delivery_format(const struct exporter_delivery *d, struct ds *s)
+{
+    const struct shash_node **nodes = shash_sort(&d->dests);
+    long long int now = time_msec();
+
+    ds_put_format(s, "delivery: %"PRIu64" delivered, %"PRIu64" failed\n",
+                  d->n_delivered, d->n_failed);
+    for (size_t i = 0; i < shash_count(&d->dests); i++) {
+        const struct dest *dest = nodes[i]->data;
+
+        ds_put_format(s, "  %s: %s, %"PRIu64" delivered, %"PRIu64" failed",
+                      dest->name, exporter_status_name(dest->status),
+                      dest->n_delivered, dest->n_failed);
+        if (dest->next_attempt > now) {
+            ds_put_format(s, ", next attempt in %lld ms",
+                          dest->next_attempt - now);
+        }
+        if (dest->reason) {
+            ds_put_format(s, "\n    reason: %s", dest->reason);
+        }
+        ds_put_char(s, '\n');
+    }
+    free(nodes);
+}

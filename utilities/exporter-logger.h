@@ -1,0 +1,50 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef EXPORTER_LOGGER_H
+#define EXPORTER_LOGGER_H 1
+
+/* The loggers ovs-vswitchd configured (LoggerConfig) and their delivery
+ * state, which goes back to ovs-vswitchd as LoggerState: set by a write
+ * probe when a logger appears or its target or credentials change, and by
+ * every delivery of one of its files. */
+
+#include "utilities/exporter-sink.h"
+
+struct ds;
+struct exporter_config;
+
+/* Called on every change of a logger's state. */
+typedef void exporter_logger_notify_func(const char *name,
+                                         enum exporter_status,
+                                         const char *reason);
+
+void exporter_loggers_init(const struct exporter_config *,
+                           exporter_logger_notify_func *);
+void exporter_loggers_destroy(void);
+
+enum exporter_status exporter_logger_configure(const char *name,
+                                               const char *options,
+                                               const char *system_id,
+                                               const char **reason);
+void exporter_logger_delete(const char *name);
+void exporter_logger_delivered(const char *name, const char *target,
+                               const char *credentials,
+                               enum exporter_status, const char *reason);
+
+void exporter_loggers_format(struct ds *);
+
+#endif /* exporter-logger.h */

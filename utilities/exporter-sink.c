@@ -1,0 +1,109 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "utilities/exporter-sink.h"
+
+#include <string.h>
+
+#include "util.h"
+
+static const struct exporter_sink_class *const classes[] = {
+    &exporter_file_class,
+};
+
+const char *
+exporter_status_name(enum exporter_status status)
+{
+    switch (status) {
+    case EXPORTER_OK:
+        return "ACTIVE";
+    case EXPORTER_AUTH_ERROR:
+        return "AuthenticationError";
+    case EXPORTER_CONFIG_ERROR:
+        return "StorageConfigurationError";
+    case EXPORTER_UNAVAILABLE:
+    default:
+        return "StorageUnavailableError";
+    }
+}
+
+/* Opens the sink of 'target' in '*sinkp'.  On failure, stores NULL in
+ * '*sinkp' and a malloc()'d reason in '*reason'. */
+enum exporter_status
+exporter_sink_open(const char *target, const char *credentials,
+                   const struct exporter_config *cfg,
+                   struct exporter_sink **sinkp, char **reason)
+{
+    *sinkp = NULL;
+    *reason = NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+        const char *scheme = classes[i]->scheme;
+        size_t n = strlen(scheme);
+
+        if (!strncmp(target, scheme, n) && !strncmp(target + n, "://", 3)) {
+            enum exporter_status status = classes[i]->open(
+                target, credentials, cfg, sinkp, reason);
+            if (status != EXPORTER_OK) {
+                *sinkp = NULL;
+            }
+            return status;
+        }
+    }
+    *reason = xasprintf("target %s: this exporter does not support its "
+                        "scheme yet (it writes file:// targets)", target);
+    return EXPORTER_CONFIG_ERROR;
+}
+
+void
+exporter_sink_close(struct exporter_sink *sink)
+{
+    if (sink) {
+        sink->class->close(sink);
+    }
+}
+
+enum exporter_status
+exporter_sink_put(struct exporter_sink *sink, const char *key,
+                  const void *data, size_t size, char **reason)
+{
+    *reason = NULL;
+    return sink->class->put(sink, key, data, size, reason);
+}
+
+/* Checks that 'sink' can be written: puts a 0-byte object, then deletes
+ * it.  The object's name holds 'system_id', so that hosts probing the same
+ * target do not step on each other. */
+enum exporter_status
+exporter_sink_probe(struct exporter_sink *sink, const char *system_id,
+                    char **reason)
+{
+    char *key = xasprintf(".ovs-flowlog-probe-%s",
+                          system_id && system_id[0] ? system_id : "unknown");
+    for (char *p = key; *p; p++) {
+        if (*p == '/') {
+            *p = '_';
+        }
+    }
+
+    *reason = NULL;
+    enum exporter_status status = sink->class->put(sink, key, "", 0, reason);
+    if (status == EXPORTER_OK) {
+        status = sink->class->delete(sink, key, reason);
+    }
+    free(key);
+    return status;
+}

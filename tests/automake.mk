@@ -18,7 +18,8 @@
 
 # More macro files, shared by both suites.
 TESTSUITE_MACROS_AT = \
-	tests/flowlog-hook-macros.at
+	tests/flowlog-hook-macros.at \
+	tests/exporter-macros.at
 
 # tests/testsuite: dummy datapath.
 TESTSUITE_AT = \
@@ -29,7 +30,11 @@ TESTSUITE_AT = \
 	tests/flowlog-capacity.at \
 	tests/flowlog-exclusions.at \
 	tests/flowlog-conntrack.at \
-	tests/flowlog-config.at
+	tests/flowlog-config.at \
+	tests/exporter-files.at \
+	tests/exporter-channel.at \
+	tests/exporter-config.at \
+	tests/exporter-spool.at
 
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \
@@ -37,6 +42,16 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-flowlog.at
 
 FLOWLOG_MACROS_AT = tests/flowlog-macros.at $(TESTSUITE_MACROS_AT)
+
+# The exporter's tests play ovs-vswitchd's side of the channel with this.
+noinst_PROGRAMS += tests/test-flowlog-channel
+tests_test_flowlog_channel_SOURCES = tests/test-flowlog-channel.c
+tests_test_flowlog_channel_CPPFLAGS = $(AM_CPPFLAGS) $(PROTOBUF_C_CFLAGS)
+tests_test_flowlog_channel_LDADD = \
+	lib/libflowlog.a $(OVS_LIBOPENVSWITCH) $(PROTOBUF_C_LIBS)
+tests_test_flowlog_channel_LINK = $(OVS_LIBTOOL_LINK)
+EXTRA_tests_test_flowlog_channel_DEPENDENCIES = $(OVS_LIBOPENVSWITCH)
+$(tests_test_flowlog_channel_OBJECTS): ovs/.flowlog-configured | ovs-libs
 
 EXTRA_DIST += \
 	$(TESTSUITE_AT) \

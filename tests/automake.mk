@@ -61,7 +61,8 @@ EXTRA_DIST += \
 	tests/system-testsuite.at \
 	tests/atlocal.in \
 	tests/run-all \
-	tests/flowlog-pcap-oracle.py
+	tests/flowlog-pcap-oracle.py \
+	tests/exporter-read.py
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite

@@ -31,11 +31,11 @@
  *       one global ovs_mutex taken around every update (the NetFlow
  *       pattern); rounds alternate, medians are printed.
  *
- *   flowlog-bench-table callgrind [UPDATES]
- *       Run under `valgrind --tool=callgrind`: one thread, the same two
- *       update loops between CALLGRIND_ZERO_STATS and CALLGRIND_DUMP_STATS,
- *       so that each dump's instruction count / UPDATES is instructions per
- *       update.
+ *   flowlog-bench-table callgrind lockfree|mutex [UPDATES]
+ *       Run under `valgrind --tool=callgrind
+ *       --toggle-collect=bench_update_loop`: one thread, UPDATES updates of
+ *       existing records, lock-free or under the global mutex; the
+ *       instruction count / UPDATES is instructions per update.
  *
  * The bench builds the logger, binding and interval by hand (the
  * configuration path needs OVSDB); it never touches fl_host, so the
@@ -59,18 +59,6 @@
 #include "ovs-rcu.h"
 #include "hash.h"
 #include "util.h"
-
-#if defined(__has_include)
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#define HAVE_CALLGRIND 1
-#endif
-#endif
-#ifndef HAVE_CALLGRIND
-#define CALLGRIND_ZERO_STATS
-#define CALLGRIND_DUMP_STATS_AT(x)
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 /* Exported by flowlog-table.c (declared there, not in a header). */
 size_t fl_record_size(void);
@@ -276,7 +264,9 @@ struct worker {
     bool shared;                /* All threads update the same records. */
     int control;                /* 1: only the 2 shared atomic adds;
                                  * 2: the same on a per-thread line;
-                                 * 3: only the record lookup (no writes). */
+                                 * 3: only the record lookup (no writes);
+                                 * 4: record-sized private memory: read a
+                                 *    key, 2 atomic adds, no hook code. */
     struct fl_interval *iv;
     uint32_t n_records;
     uint64_t n_updates;
@@ -285,8 +275,8 @@ struct worker {
     double start, end;
 };
 
-static void
-update_loop(struct worker *w)
+static void __attribute__((noinline))
+bench_update_loop(struct worker *w)
 {
     struct flowlog_flow *f = w->flow;
     unsigned int t = w->shared ? 0 : w->id;
@@ -314,6 +304,31 @@ update_loop(struct worker *w)
             fprintf(stderr, "lookup control: found %"PRIu64" of %"PRIu64
                     "\n", found, w->n_updates);
             exit(1);
+        }
+        return;
+    }
+    if (w->control == 4) {
+        struct fake_record {
+            uint8_t key[48];
+            atomic_uint64_t packets, bytes;
+            uint8_t pad[32];
+        } *recs = xmalloc_cacheline(w->n_records * sizeof *recs);
+        BUILD_ASSERT_DECL(sizeof(struct fake_record) == 96);
+        memset(recs, 0, w->n_records * sizeof *recs);
+        uint64_t sum = 0;
+        for (uint64_t i = 0; i < w->n_updates; i++) {
+            /* Scattered, as records are reached through the cmap. */
+            struct fake_record *fr = &recs[(r * 2654435761u) % w->n_records];
+            if (++r >= w->n_records) {
+                r = 0;
+            }
+            sum += fr->key[i & 31];
+            atomic_add_relaxed(&fr->packets, 1, &(uint64_t) {0});
+            atomic_add_relaxed(&fr->bytes, 100, &(uint64_t) {0});
+        }
+        free_cacheline(recs);
+        if (sum) {
+            abort();
         }
         return;
     }
@@ -354,7 +369,7 @@ worker_main(void *w_)
     }
     pthread_barrier_wait(w->barrier);
     w->start = now_sec();
-    update_loop(w);
+    bench_update_loop(w);
     w->end = now_sec();
     return NULL;
 }
@@ -459,6 +474,8 @@ cmd_update(int argc, char *argv[])
           false, false, 2 },
         { "control: only the record lookup (hash + cmap_find)",
           false, false, 3 },
+        { "control: scattered private 96-byte records, 2 adds",
+          false, false, 4 },
     };
     enum { N_VARIANTS = ARRAY_SIZE(variants) };
     double *rate[N_VARIANTS][2];
@@ -513,7 +530,8 @@ cmd_update(int argc, char *argv[])
 static int
 cmd_callgrind(int argc, char *argv[])
 {
-    uint64_t n_updates = argc > 0 ? strtoull(argv[0], NULL, 10) : 200000;
+    bool use_mutex = argc > 0 && !strcmp(argv[0], "mutex");
+    uint64_t n_updates = argc > 1 ? strtoull(argv[1], NULL, 10) : 200000;
     uint32_t n_records = 4096;
     struct bench_setup s;
 
@@ -523,23 +541,11 @@ cmd_callgrind(int argc, char *argv[])
 
     struct worker w = {
         .n_records = n_records, .n_updates = n_updates, .flow = f,
+        .use_mutex = use_mutex, .iv = s.iv,
     };
-    if (!RUNNING_ON_VALGRIND) {
-        fprintf(stderr, "note: not running under valgrind\n");
-    }
-
-    w.use_mutex = false;
-    CALLGRIND_ZERO_STATS;
-    update_loop(&w);
-    CALLGRIND_DUMP_STATS_AT("lockfree");
-
-    w.use_mutex = true;
-    CALLGRIND_ZERO_STATS;
-    update_loop(&w);
-    CALLGRIND_DUMP_STATS_AT("mutex");
-
-    printf("# %"PRIu64" updates per loop over %u records\n", n_updates,
-           n_records);
+    bench_update_loop(&w);  /* Not inlined: callgrind's toggle. */
+    printf("# %s: %"PRIu64" updates over %u records\n",
+           use_mutex ? "mutex" : "lockfree", n_updates, n_records);
     free_cacheline(f);
     setup_destroy(&s);
     return 0;
@@ -559,6 +565,6 @@ main(int argc, char *argv[])
         return cmd_callgrind(argc - 2, argv + 2);
     }
     fprintf(stderr, "usage: %s mem N... | update [UPDATES [ROUNDS "
-            "[RECORDS]]] | callgrind [UPDATES]\n", argv[0]);
+            "[RECORDS]]] | callgrind lockfree|mutex [UPDATES]\n", argv[0]);
     return 2;
 }

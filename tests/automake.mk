@@ -34,7 +34,8 @@ TESTSUITE_AT = \
 	tests/exporter-files.at \
 	tests/exporter-channel.at \
 	tests/exporter-config.at \
-	tests/exporter-spool.at
+	tests/exporter-spool.at \
+	tests/exporter-vswitchd.at
 
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \

@@ -17,6 +17,7 @@
 #include <config.h>
 #include "utilities/exporter-sink.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "util.h"
@@ -94,8 +95,8 @@ exporter_sink_probe(struct exporter_sink *sink, const char *system_id,
     char *key = xasprintf(".ovs-flowlog-probe-%s",
                           system_id && system_id[0] ? system_id : "unknown");
     for (char *p = key; *p; p++) {
-        if (*p == '/') {
-            *p = '_';
+        if (!isalnum((unsigned char) *p) && !strchr("-._:", *p)) {
+            *p = '_';       /* As flowlog_file_key() does. */
         }
     }
 

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "byte-order.h"
 #include "hash.h"
 #include "lib/flowlog-msg.h"
 #include "lockfile.h"
@@ -172,26 +173,44 @@ entry_insert(struct exporter_spool *spool, struct exporter_spool_entry *e)
     spool->bytes += e->size;
 }
 
-/* Reads all of 'file_name' (in 'dir') into 'buf'. */
+/* Reads 'file_name' (in 'dir') into 'buf': all of it, or with 'header_only'
+ * only the magic and the first frame (or less, if the file is shorter).
+ * Stores the file's size in '*sizep'. */
 static int
-read_file(const char *dir, const char *file_name, struct ofpbuf *buf,
-          char **error)
+read_file(const char *dir, const char *file_name, bool header_only,
+          struct ofpbuf *buf, uint64_t *sizep, char **error)
 {
     char *path = xasprintf("%s/%s", dir, file_name);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t want = header_only ? SPOOL_MAGIC_LEN + 4 : SIZE_MAX;
     int retval = 0;
+    struct stat st;
 
-    if (fd < 0) {
+    if (fd < 0 || fstat(fd, &st)) {
         retval = errno;
         *error = xasprintf("%s: open failed (%s)", path, ovs_strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
         free(path);
         return retval;
     }
-    for (;;) {
-        ofpbuf_prealloc_tailroom(buf, 65536);
-        ssize_t n = read(fd, ofpbuf_tail(buf), ofpbuf_tailroom(buf));
+    *sizep = st.st_size;
+
+    while (buf->size < want) {
+        ofpbuf_prealloc_tailroom(buf, MIN(want - buf->size, 65536));
+        ssize_t n = read(fd, ofpbuf_tail(buf),
+                         MIN(want - buf->size, ofpbuf_tailroom(buf)));
         if (n > 0) {
             buf->size += n;
+            if (header_only && buf->size == SPOOL_MAGIC_LEN + 4
+                && want == SPOOL_MAGIC_LEN + 4) {
+                /* Now the first frame's length is known. */
+                ovs_be32 len;
+                memcpy(&len, (uint8_t *) buf->data + SPOOL_MAGIC_LEN,
+                       sizeof len);
+                want += MIN(ntohl(len), FLOWLOG_MAX_FRAME + 1);
+            }
         } else if (!n) {
             break;
         } else if (errno != EINTR) {
@@ -365,9 +384,9 @@ spool_scan(struct exporter_spool *spool)
         Flowlog__Message *begin;
         char *error = NULL;
 
+        uint64_t size = 0;
         ofpbuf_init(&buf, 0);
-        int retval = read_file(spool->dir, name, &buf, &error);
-        uint64_t size = buf.size;
+        int retval = read_file(spool->dir, name, true, &buf, &size, &error);
         if (!retval) {
             retval = parse_file(&buf, &begin, NULL, &error);
         }
@@ -643,8 +662,10 @@ exporter_spool_load(const struct exporter_spool *spool,
 
     *error = NULL;
     memset(snap, 0, sizeof *snap);
+    uint64_t size;
     ofpbuf_init(&buf, e->size);
-    int retval = read_file(spool->dir, e->file_name, &buf, error);
+    int retval = read_file(spool->dir, e->file_name, false, &buf, &size,
+                           error);
     if (!retval) {
         retval = parse_file(&buf, NULL, snap, error);
     }

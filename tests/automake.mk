@@ -40,7 +40,8 @@ TESTSUITE_AT = \
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \
 	tests/system-smoke.at \
-	tests/system-flowlog.at
+	tests/system-flowlog.at \
+	tests/system-demo.at
 
 FLOWLOG_MACROS_AT = tests/flowlog-macros.at $(TESTSUITE_MACROS_AT)
 

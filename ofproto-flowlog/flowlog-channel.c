@@ -448,15 +448,22 @@ frame_snapshot(void)
         sending_begun = true;
         sending_next = 0;
     } else if (sending_next < s->n_records) {
-        size_t n = MIN(s->n_records - sending_next,
-                       FLOWLOG_RECORDS_PER_FRAME);
+        /* As many records as fit a quarter of the frame limit. */
+        size_t max = MIN(s->n_records - sending_next,
+                         FLOWLOG_RECORDS_PER_FRAME);
         Flowlog__SnapshotRecords r = FLOWLOG__SNAPSHOT_RECORDS__INIT;
-        Flowlog__Record *recs = xmalloc(n * sizeof *recs);
-        Flowlog__Record **ptrs = xmalloc(n * sizeof *ptrs);
+        Flowlog__Record *recs = xmalloc(max * sizeof *recs);
+        Flowlog__Record **ptrs = xmalloc(max * sizeof *ptrs);
+        size_t n = 0, bytes = 0;
 
-        for (size_t i = 0; i < n; i++) {
-            flowlog_record_to_pb(&s->records[sending_next + i], &recs[i]);
-            ptrs[i] = &recs[i];
+        while (n < max) {
+            flowlog_record_to_pb(&s->records[sending_next + n], &recs[n]);
+            bytes += flowlog__record__get_packed_size(&recs[n]) + 8;
+            if (n && bytes > FLOWLOG_MAX_FRAME / 4) {
+                break;
+            }
+            ptrs[n] = &recs[n];
+            n++;
         }
         r.seq = s->seq;
         r.n_records = n;

@@ -772,11 +772,26 @@ nullable_streq(const char *a, const char *b)
     return a == b || (a && b && !strcmp(a, b));
 }
 
+/* Identity values longer than this are cut (and logged): they are UUIDs in
+ * practice, and they bound a record's size on the channel. */
+#define FL_ID_MAX 255
+
 static char *
 ext_id(const struct ovsrec_interface *iface, const char *key)
 {
     const char *v = smap_get(&iface->external_ids, key);
-    return v && *v ? xstrdup(v) : NULL;
+
+    if (!v || !*v) {
+        return NULL;
+    }
+    if (strlen(v) > FL_ID_MAX) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        VLOG_WARN_RL(&rl, "Interface %s external_ids:%s is %"PRIuSIZE
+                     " bytes long: flow log records keep its first %d",
+                     iface->name, key, strlen(v), FL_ID_MAX);
+        return xmemdup0(v, FL_ID_MAX);
+    }
+    return xstrdup(v);
 }
 
 /* Returns the binding of 'l' to interface 'iface' (ofport 'ofport'), reusing

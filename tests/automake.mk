@@ -31,6 +31,7 @@ TESTSUITE_AT = \
 	tests/flowlog-exclusions.at \
 	tests/flowlog-conntrack.at \
 	tests/flowlog-config.at \
+	tests/flowlog-channel.at \
 	tests/exporter-files.at \
 	tests/exporter-channel.at \
 	tests/exporter-config.at \

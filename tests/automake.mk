@@ -32,6 +32,7 @@ TESTSUITE_AT = \
 	tests/flowlog-conntrack.at \
 	tests/flowlog-config.at \
 	tests/flowlog-channel.at \
+	tests/flowlog-files.at \
 	tests/exporter-files.at \
 	tests/exporter-channel.at \
 	tests/exporter-config.at \

@@ -305,8 +305,13 @@ handle_records(struct exporter_conn *c, const Flowlog__Message *msg)
     if (!c->known && !c->refused) {
         flowlog_msg_put(&c->frames, msg);
         if (!exporter_spool_has_room(c->spool, c->frames.size)) {
-            /* It cannot fit: stop buffering it. */
-            stall(c, STALL_FULL, c->frames.size, b, NULL);
+            /* It cannot fit: stop buffering it, and wait for room for
+             * all of it, estimated from the records so far. */
+            uint64_t estimate = (b->n_records > UINT64_MAX / c->frames.size
+                                 ? UINT64_MAX
+                                 : (c->frames.size * b->n_records
+                                    / MAX(c->n_received, 1)));
+            stall(c, STALL_FULL, MAX(estimate, c->frames.size), b, NULL);
             c->refused = true;
             ofpbuf_clear(&c->frames);
         }

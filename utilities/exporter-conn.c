@@ -275,6 +275,11 @@ handle_begin(struct exporter_conn *c, Flowlog__Message *msg)
         copy.logger = &lc;
         m.body_case = FLOWLOG__MESSAGE__BODY_SNAPSHOT_BEGIN;
         m.snapshot_begin = &copy;
+        if (flowlog__message__get_packed_size(&m) > FLOWLOG_MAX_FRAME) {
+            c->begin = NULL;
+            return xasprintf("SnapshotBegin of snapshot %"PRIu64" is too "
+                             "large", b->seq);
+        }
         flowlog_msg_put(&c->frames, &m);
     }
     return NULL;

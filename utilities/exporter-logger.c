@@ -72,20 +72,31 @@ exporter_loggers_destroy(void)
     }
 }
 
+/* Reasons quote what ovs-vswitchd sent (a logger string, a target), which
+ * may be long; they go into logs and LoggerState messages, so keep them
+ * short. */
+#define MAX_REASON 1024
+
 /* Sets 'l''s state.  Returns true if it changed. */
 static bool
 logger_set_state(struct logger *l, enum exporter_status status,
-                 const char *reason)
+                 const char *reason_)
 {
-    if (status == EXPORTER_OK) {
-        reason = NULL;
+    char *reason = NULL;
+
+    if (status != EXPORTER_OK && reason_) {
+        reason = (strlen(reason_) > MAX_REASON
+                  ? xasprintf("%.*s...", MAX_REASON, reason_)
+                  : xstrdup(reason_));
     }
     bool changed = (l->status != status
                     || !nullable_string_is_equal(l->reason, reason));
     if (changed) {
         l->status = status;
         free(l->reason);
-        l->reason = nullable_xstrdup(reason);
+        l->reason = reason;
+    } else {
+        free(reason);
     }
     return changed;
 }
@@ -119,7 +130,7 @@ exporter_logger_configure(const char *name, const char *options,
         char *why = xasprintf("options \"%s\": %s", options, error);
         if (logger_set_state(l, EXPORTER_CONFIG_ERROR, why)) {
             VLOG_WARN("logger %s: %s: %s", name,
-                      exporter_status_name(l->status), why);
+                      exporter_status_name(l->status), l->reason);
         }
         free(why);
         free(error);
@@ -155,7 +166,7 @@ exporter_logger_configure(const char *name, const char *options,
                               name, opts.target);
                 } else {
                     VLOG_WARN("logger %s: %s: %s", name,
-                              exporter_status_name(status), why);
+                              exporter_status_name(status), l->reason);
                 }
             }
             free(why);

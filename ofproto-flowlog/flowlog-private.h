@@ -179,7 +179,6 @@ struct fl_interval {
     struct cmap records;        /* struct fl_record. */
     struct cmap ports;          /* struct fl_ivport. */
     struct ovs_mutex mutex;     /* Serializes insertions. */
-    atomic_uint64_t packets, bytes, skipped;
 
     /* Main thread only. */
     struct ovs_list node;       /* In logger->closing. */
@@ -202,6 +201,8 @@ long long int fl_mono_to_wall(long long int mono_msec);
 struct fl_interval *fl_interval_create(long long int start,
                                        long long int end);
 void fl_interval_destroy(struct fl_interval *);
+void fl_interval_totals(const struct fl_interval *, uint64_t *packets,
+                        uint64_t *bytes, uint64_t *skipped);
 size_t fl_interval_records(const struct fl_interval *,
                            const struct fl_logger *, bool with_nodata,
                            struct flowlog_record **);

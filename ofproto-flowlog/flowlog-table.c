@@ -115,9 +115,6 @@ fl_interval_create(long long int start, long long int end)
     cmap_init(&iv->records);
     cmap_init(&iv->ports);
     ovs_mutex_init(&iv->mutex);
-    atomic_init(&iv->packets, 0);
-    atomic_init(&iv->bytes, 0);
-    atomic_init(&iv->skipped, 0);
     atomic_init(&iv->quiesced, false);
     return iv;
 }
@@ -250,7 +247,6 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
                 atomic_add_relaxed(&p->skip_bytes, n_bytes, &(uint64_t) {0});
                 atomic_min_u32(&p->skip_first, off);
                 atomic_max_u32(&p->skip_last, off);
-                atomic_add_relaxed(&iv->skipped, n_packets, &(uint64_t) {0});
                 skip = true;
             } else {
                 r = xmalloc(sizeof *r);
@@ -281,8 +277,6 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
     }
     atomic_min_u32(&r->first, off);
     atomic_max_u32(&r->last, off);
-    atomic_add_relaxed(&iv->packets, n_packets, &(uint64_t) {0});
-    atomic_add_relaxed(&iv->bytes, n_bytes, &(uint64_t) {0});
 }
 
 /* Credits 'n_packets' and 'n_bytes', last seen at monotonic 'used_msec', to
@@ -376,6 +370,32 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
             interval_add(iv, opts, b, &key, f->flags, packets, bytes, wall,
                          first_only);
         }
+    }
+}
+
+/* Sums the packets and bytes of the records of 'iv' and its skipped
+ * packets.  (No interval-wide counters on the update path: one cache line
+ * that every thread writes would serialize them.) */
+void
+fl_interval_totals(const struct fl_interval *iv, uint64_t *packets,
+                   uint64_t *bytes, uint64_t *skipped)
+{
+    const struct fl_record *r;
+    const struct fl_ivport *p;
+
+    *packets = *bytes = *skipped = 0;
+    CMAP_FOR_EACH (r, node, &iv->records) {
+        uint64_t x;
+        atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->packets, &x);
+        *packets += x;
+        atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->bytes, &x);
+        *bytes += x;
+    }
+    CMAP_FOR_EACH (p, node, &iv->ports) {
+        uint64_t x;
+        atomic_read_relaxed(&CONST_CAST(struct fl_ivport *, p)->skip_packets,
+                            &x);
+        *skipped += x;
     }
 }
 

@@ -382,9 +382,7 @@ snapshot_create(struct fl_logger *l, struct fl_interval *iv)
     s->bytes = 256 + s->n_records * 160;
 
     uint64_t packets, bytes, skipped;
-    atomic_read_relaxed(&iv->packets, &packets);
-    atomic_read_relaxed(&iv->bytes, &bytes);
-    atomic_read_relaxed(&iv->skipped, &skipped);
+    fl_interval_totals(iv, &packets, &bytes, &skipped);
     l->total_packets += packets;
     l->total_bytes += bytes;
     l->total_skipped += skipped;
@@ -1361,9 +1359,7 @@ show_logger(struct ds *s, const struct fl_logger *l)
     struct fl_interval *cur = logger_current(l);
     if (cur) {
         uint64_t packets, bytes, skipped;
-        atomic_read_relaxed(&cur->packets, &packets);
-        atomic_read_relaxed(&cur->bytes, &bytes);
-        atomic_read_relaxed(&cur->skipped, &skipped);
+        fl_interval_totals(cur, &packets, &bytes, &skipped);
         ds_put_cstr(s, "  current interval: ");
         format_time(s, cur->start);
         ds_put_cstr(s, " to ");
@@ -1391,18 +1387,37 @@ show_logger(struct ds *s, const struct fl_logger *l)
                   l->n_snapshots, sent, acked, dropped);
 }
 
+/* For commands whose optional first argument names a logger: returns it,
+ * or NULL after replying with an error if there is no such logger.  Sets
+ * '*all' if no logger was named. */
+static struct fl_logger *
+logger_arg(struct unixctl_conn *conn, int argc, const char *argv[],
+           bool *all)
+{
+    *all = argc < 2;
+    if (*all) {
+        return NULL;
+    }
+    struct fl_logger *l = logger_find(argv[1]);
+    if (!l) {
+        char *error = xasprintf("no such logger \"%s\"", argv[1]);
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    }
+    return l;
+}
+
 static void
 flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
+    bool all;
+    struct fl_logger *l = logger_arg(conn, argc, argv, &all);
 
-    if (argc > 1) {
-        struct fl_logger *l = logger_find(argv[1]);
-        if (!l) {
-            unixctl_command_reply_error(conn, "no such logger");
-            return;
-        }
+    if (!all && !l) {
+        return;
+    } else if (l) {
         show_logger(&s, l);
     } else {
         size_t n;
@@ -1476,13 +1491,12 @@ flowlog_unixctl_dump(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
+    bool all;
+    struct fl_logger *l = logger_arg(conn, argc, argv, &all);
 
-    if (argc > 1) {
-        struct fl_logger *l = logger_find(argv[1]);
-        if (!l) {
-            unixctl_command_reply_error(conn, "no such logger");
-            return;
-        }
+    if (!all && !l) {
+        return;
+    } else if (l) {
         dump_logger(&s, l, argc > 2 ? argv[2] : NULL);
     } else {
         size_t n;
@@ -1525,20 +1539,19 @@ static void
 flowlog_unixctl_flush(struct unixctl_conn *conn, int argc,
                       const char *argv[], void *aux OVS_UNUSED)
 {
-    struct flowlog_unixctl_wait *w = xzalloc(sizeof *w);
+    bool all;
+    struct fl_logger *l = logger_arg(conn, argc, argv, &all);
 
+    if (!all && !l) {
+        return;
+    }
+
+    struct flowlog_unixctl_wait *w = xzalloc(sizeof *w);
     w->conn = conn;
     ds_init(&w->reply);
-    if (argc > 1) {
-        struct fl_logger *l = logger_find(argv[1]);
-        if (!l) {
-            unixctl_command_reply_error(conn, "no such logger");
-            free(w);
-            return;
-        }
+    if (l) {
         logger_flush(l, w);
     } else {
-        struct fl_logger *l;
         HMAP_FOR_EACH (l, node, &fl_loggers) {
             logger_flush(l, w);
         }

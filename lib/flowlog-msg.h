@@ -30,8 +30,9 @@ struct stream;
 
 #define FLOWLOG_MAX_FRAME (4 * 1024 * 1024)
 
-/* Records per SnapshotRecords frame: far below FLOWLOG_MAX_FRAME even with
- * long identity strings. */
+/* At most this many records per SnapshotRecords frame; ovs-vswitchd also
+ * stops filling a frame at a quarter of FLOWLOG_MAX_FRAME by packed size
+ * (it cuts identity strings at 255 bytes, so one record is small). */
 #define FLOWLOG_RECORDS_PER_FRAME 4096
 
 void flowlog_msg_put(struct ofpbuf *, const Flowlog__Message *);

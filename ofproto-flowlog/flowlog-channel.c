@@ -297,8 +297,9 @@ on_connected(void)
 
     connected = true;
     reconnect_connected(rc, time_msec());
-    VLOG_INFO("%s: connected to the exporter; %"PRIuSIZE" snapshots to "
-              "send", target, queue_len);
+    /* reconnect already logs the connection at INFO. */
+    VLOG_DBG("%s: connected to the exporter; %"PRIuSIZE" snapshots to "
+             "send", target, queue_len);
 
     hello.boot_uuid = boot_uuid;
     hello.system_id = hello_system_id ? hello_system_id : "";

@@ -510,8 +510,8 @@ cmd_update(int argc, char *argv[])
     }
 
     /* Sanity: every update landed (nothing skipped, nothing lost). */
-    uint64_t packets;
-    atomic_read_relaxed(&s.iv->packets, &packets);
+    uint64_t packets, bytes, skipped;
+    fl_interval_totals(s.iv, &packets, &bytes, &skipped);
     uint64_t expected = 2ULL * n_records;
     for (int v = 0; v < N_VARIANTS; v++) {
         for (int t = 0; t < 2 && !variants[v].control; t++) {

@@ -10,17 +10,23 @@ utilities_ovs_flowlog_exporter_SOURCES = \
 	utilities/exporter-delivery.c \
 	utilities/exporter-delivery.h \
 	utilities/exporter-file.c \
+	utilities/exporter-http.c \
+	utilities/exporter-http.h \
 	utilities/exporter-logger.c \
 	utilities/exporter-logger.h \
+	utilities/exporter-s3.c \
 	utilities/exporter-sink.c \
 	utilities/exporter-sink.h \
 	utilities/exporter-spool.c \
-	utilities/exporter-spool.h
+	utilities/exporter-spool.h \
+	utilities/exporter-swift.c
 utilities_ovs_flowlog_exporter_CPPFLAGS = \
-	$(AM_CPPFLAGS) $(INIH_CFLAGS) $(ZLIB_CFLAGS) $(PROTOBUF_C_CFLAGS)
+	$(AM_CPPFLAGS) $(INIH_CFLAGS) $(ZLIB_CFLAGS) $(PROTOBUF_C_CFLAGS) \
+	$(LIBCURL_CFLAGS) $(LIBCRYPTO_CFLAGS)
 utilities_ovs_flowlog_exporter_LDADD = \
 	lib/libflowlog-file.a lib/libflowlog.a $(OVS_LIBOPENVSWITCH) \
-	$(INIH_LIBS) $(ZLIB_LIBS) $(PROTOBUF_C_LIBS)
+	$(INIH_LIBS) $(ZLIB_LIBS) $(PROTOBUF_C_LIBS) $(LIBCURL_LIBS) \
+	$(LIBCRYPTO_LIBS)
 utilities_ovs_flowlog_exporter_LINK = $(OVS_LIBTOOL_LINK)
 EXTRA_utilities_ovs_flowlog_exporter_DEPENDENCIES = $(OVS_LIBOPENVSWITCH)
 $(utilities_ovs_flowlog_exporter_OBJECTS): ovs/.flowlog-configured | ovs-libs

@@ -24,6 +24,8 @@
 
 static const struct exporter_sink_class *const classes[] = {
     &exporter_file_class,
+    &exporter_swift_class,
+    &exporter_s3_class,
 };
 
 const char *

@@ -91,5 +91,7 @@ enum exporter_status exporter_sink_probe(struct exporter_sink *,
                                          char **reason);
 
 extern const struct exporter_sink_class exporter_file_class;
+extern const struct exporter_sink_class exporter_swift_class;
+extern const struct exporter_sink_class exporter_s3_class;
 
 #endif /* exporter-sink.h */

@@ -1,0 +1,248 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "utilities/exporter-http.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+#include "ovs-thread.h"
+#include "util.h"
+
+/* Bounds on one request (see the comment in exporter-http.h). */
+#define CONNECT_TIMEOUT_MS 3000
+#define STALL_SECONDS 5         /* Abandon a transfer stalled this long. */
+#define REQUEST_TIMEOUT_MS 60000
+
+/* Keep at most this much of a response body: enough for an S3 error
+ * document or a Keystone token response. */
+#define MAX_BODY (1024 * 1024)
+
+struct exporter_http {
+    CURL *curl;
+};
+
+struct exporter_http *
+exporter_http_create(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    if (ovsthread_once_start(&once)) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        ovsthread_once_done(&once);
+    }
+
+    struct exporter_http *http = xzalloc(sizeof *http);
+    http->curl = curl_easy_init();
+    if (!http->curl) {
+        out_of_memory();
+    }
+    return http;
+}
+
+void
+exporter_http_destroy(struct exporter_http *http)
+{
+    if (http) {
+        curl_easy_cleanup(http->curl);
+        free(http);
+    }
+}
+
+static size_t
+write_cb(char *ptr, size_t size, size_t nmemb, void *resp_)
+{
+    struct exporter_http_response *resp = resp_;
+    size_t n = size * nmemb;
+
+    if (resp->body.length < MAX_BODY) {
+        ds_put_buffer(&resp->body, ptr, MIN(n, MAX_BODY - resp->body.length));
+    }
+    return n;
+}
+
+static size_t
+header_cb(char *ptr, size_t size, size_t nmemb, void *resp_)
+{
+    struct exporter_http_response *resp = resp_;
+    size_t n = size * nmemb;
+    const char *colon = memchr(ptr, ':', n);
+
+    if (colon && colon > ptr) {
+        char *name = xmemdup0(ptr, colon - ptr);
+        for (char *p = name; *p; p++) {
+            *p = tolower((unsigned char) *p);
+        }
+        const char *v = colon + 1;
+        const char *end = ptr + n;
+        while (v < end && isspace((unsigned char) *v)) {
+            v++;
+        }
+        while (end > v && isspace((unsigned char) end[-1])) {
+            end--;
+        }
+        /* A redirect or "100 Continue" starts a new set of headers; the
+         * last value of each name wins. */
+        smap_replace_nocopy(&resp->headers, name, xmemdup0(v, end - v));
+        free(name);
+    }
+    return n;
+}
+
+/* Performs 'req' and stores the outcome in 'resp', which the caller must
+ * free with exporter_http_response_destroy(). */
+void
+exporter_http_perform(struct exporter_http *http,
+                      const struct exporter_http_request *req,
+                      struct exporter_http_response *resp)
+{
+    CURL *c = http->curl;
+
+    resp->status = 0;
+    resp->error = NULL;
+    smap_init(&resp->headers);
+    ds_init(&resp->body);
+
+    /* Reset keeps the connection cache, so the connection stays alive. */
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, req->url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long) CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long) REQUEST_TIMEOUT_MS);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long) STALL_SECONDS);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, req->headers);
+
+    if (!strcmp(req->method, "PUT") || !strcmp(req->method, "POST")) {
+        /* The body as POSTFIELDS, so that libcurl's SigV4 signs exactly
+         * these bytes; the method is then overridden. */
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t) req->size);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->size ? req->body : "");
+        if (strcmp(req->method, "POST")) {
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+        }
+    } else if (strcmp(req->method, "GET")) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+    }
+
+    if (req->aws_sigv4) {
+        curl_easy_setopt(c, CURLOPT_AWS_SIGV4, req->aws_sigv4);
+        /* Separately: an access key may hold a ':'. */
+        curl_easy_setopt(c, CURLOPT_USERNAME, req->username);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, req->password);
+    }
+
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) {
+        resp->error = xstrdup(curl_easy_strerror(rc));
+        smap_clear(&resp->headers);
+        ds_clear(&resp->body);
+    } else {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+    }
+    if (req->password) {
+        curl_easy_setopt(c, CURLOPT_PASSWORD, "");
+    }
+}
+
+void
+exporter_http_response_destroy(struct exporter_http_response *resp)
+{
+    free(resp->error);
+    smap_destroy(&resp->headers);
+    ds_destroy(&resp->body);
+}
+
+/* The value of response header 'name' (lowercase), or NULL. */
+const char *
+exporter_http_header(const struct exporter_http_response *resp,
+                     const char *name)
+{
+    return smap_get(&resp->headers, name);
+}
+
+static void
+to_hex(const unsigned char *md, unsigned int n, char *hex)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        sprintf(&hex[2 * i], "%02x", md[i]);
+    }
+    hex[2 * n] = '\0';
+}
+
+/* True if the response's ETag is the MD5 of 'data', that is, the store
+ * holds exactly the bytes that were sent. */
+bool
+exporter_http_etag_matches(const struct exporter_http_response *resp,
+                           const void *data, size_t size)
+{
+    const char *etag = exporter_http_header(resp, "etag");
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n;
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+    if (!etag || !EVP_Digest(data, size, md, &n, EVP_md5(), NULL)) {
+        return false;
+    }
+    to_hex(md, n, hex);
+
+    size_t len = strlen(etag);
+    if (len >= 2 && etag[0] == '"' && etag[len - 1] == '"') {
+        etag++;
+        len -= 2;
+    }
+    return len == strlen(hex) && !strncasecmp(etag, hex, len);
+}
+
+/* The hex SHA-256 of 'data', for S3's x-amz-content-sha256. */
+void
+exporter_http_sha256_hex(const void *data, size_t size, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+
+    if (!EVP_Digest(data, size, md, &n, EVP_sha256(), NULL) || n != 32) {
+        ovs_fatal(0, "OpenSSL cannot compute SHA-256");
+    }
+    to_hex(md, n, hex);
+}
+
+/* 'path' percent-encoded for a URL, '/' kept.  Every byte but the
+ * unreserved ones is encoded, which is also the canonical form that
+ * AWS Signature V4 signs. */
+char *
+exporter_http_escape_path(const char *path)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    for (const char *p = path; *p; p++) {
+        unsigned char c = *p;
+        if (isalnum(c) || strchr("-._~/", c)) {
+            ds_put_char(&s, c);
+        } else {
+            ds_put_format(&s, "%%%02X", c);
+        }
+    }
+    return ds_steal_cstr(&s);
+}

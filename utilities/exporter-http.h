@@ -1,0 +1,68 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef EXPORTER_HTTP_H
+#define EXPORTER_HTTP_H 1
+
+/* HTTP requests of the object-storage sinks, over libcurl.  A client keeps
+ * one connection alive between requests.  Requests run in the exporter's
+ * main loop, so each is bounded: a few seconds to connect, and the
+ * transfer is abandoned when it stalls. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "openvswitch/dynamic-string.h"
+#include "smap.h"
+
+struct curl_slist;
+
+struct exporter_http_response {
+    long status;                /* HTTP status, 0 if there was none. */
+    char *error;                /* If 'status' is 0: what went wrong. */
+    struct smap headers;        /* Response headers, names lowercased. */
+    struct ds body;             /* Start of the response body. */
+};
+
+struct exporter_http_request {
+    const char *method;         /* "GET", "PUT", "POST", "DELETE". */
+    const char *url;
+    const struct curl_slist *headers;
+    const void *body;           /* For PUT and POST. */
+    size_t size;
+
+    /* For S3: AWS Signature V4, e.g. "aws:amz:kr1:s3", with these keys. */
+    const char *aws_sigv4;
+    const char *username;
+    const char *password;
+};
+
+struct exporter_http *exporter_http_create(void);
+void exporter_http_destroy(struct exporter_http *);
+
+void exporter_http_perform(struct exporter_http *,
+                           const struct exporter_http_request *,
+                           struct exporter_http_response *);
+void exporter_http_response_destroy(struct exporter_http_response *);
+
+const char *exporter_http_header(const struct exporter_http_response *,
+                                 const char *name);
+bool exporter_http_etag_matches(const struct exporter_http_response *,
+                                const void *data, size_t size);
+char *exporter_http_escape_path(const char *path);
+void exporter_http_sha256_hex(const void *data, size_t size,
+                              char hex[65]);
+
+#endif /* exporter-http.h */

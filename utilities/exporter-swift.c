@@ -1,0 +1,514 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The swift:// sink: objects in an OpenStack Swift container.
+ *
+ * The credentials section says how to get a token: TempAuth (GET of the
+ * auth URL with X-Auth-User/X-Auth-Key), Keystone v3 (POST /auth/tokens,
+ * password method) or Keystone v2.0 (POST /tokens, as NHN Cloud Object
+ * Storage uses).  The token and storage URL are cached for the life of the
+ * sink and fetched again once when Swift answers 401.  The storage URL
+ * comes from storage-url= if configured, else from the auth response
+ * (X-Storage-Url, or the Keystone catalog's public "object-store"
+ * endpoint).  Every PUT is checked against its ETag (MD5), so that nothing
+ * leaves the spool before Swift holds exactly its bytes. */
+
+#include <config.h>
+#include "utilities/exporter-sink.h"
+
+#include <curl/curl.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
+#include "util.h"
+#include "utilities/exporter-config.h"
+#include "utilities/exporter-http.h"
+
+enum swift_auth {
+    SWIFT_TEMPAUTH,
+    SWIFT_KEYSTONE_V3,
+    SWIFT_KEYSTONE_V2,
+};
+
+struct swift_sink {
+    struct exporter_sink up;
+    const struct exporter_credentials *creds;
+    enum swift_auth auth;
+    char *container;
+    char *prefix;               /* "" or ending in '/'. */
+
+    struct exporter_http *http;
+    char *token;                /* Cached; NULL until authenticated. */
+    char *storage_url;          /* No trailing '/'. */
+};
+
+static struct swift_sink *
+swift_sink_cast(struct exporter_sink *sink)
+{
+    ovs_assert(sink->class == &exporter_swift_class);
+    return CONTAINER_OF(sink, struct swift_sink, up);
+}
+
+static const char *
+cred(const struct swift_sink *ss, const char *key)
+{
+    const char *value = smap_get(&ss->creds->keys, key);
+    return value && value[0] ? value : NULL;
+}
+
+static enum exporter_status
+swift_open(const char *target, const char *credentials,
+           const struct exporter_config *cfg, struct exporter_sink **sinkp,
+           char **reason)
+{
+    const struct exporter_credentials *creds
+        = exporter_config_credentials(cfg, credentials);
+    enum swift_auth auth;
+
+    if (!creds || !creds->type) {
+        *reason = xasprintf("target %s: credentials=%s: %s has no section "
+                            "[%s] with type=swift-tempauth, "
+                            "swift-keystone-v3 or swift-keystone-v2",
+                            target, credentials,
+                            exporter_config_file_name(cfg), credentials);
+        return EXPORTER_CONFIG_ERROR;
+    } else if (!strcmp(creds->type, "swift-tempauth")) {
+        auth = SWIFT_TEMPAUTH;
+    } else if (!strcmp(creds->type, "swift-keystone-v3")) {
+        auth = SWIFT_KEYSTONE_V3;
+    } else if (!strcmp(creds->type, "swift-keystone-v2")) {
+        auth = SWIFT_KEYSTONE_V2;
+    } else {
+        *reason = xasprintf("target %s: section [%s] of %s has type=%s, "
+                            "which is not for swift://", target, credentials,
+                            exporter_config_file_name(cfg), creds->type);
+        return EXPORTER_CONFIG_ERROR;
+    }
+
+    const char *path = target + strlen("swift://");
+    const char *slash = strchr(path, '/');
+    size_t container_len = slash ? slash - path : strlen(path);
+    if (!container_len) {
+        *reason = xasprintf("target %s: no container (expected "
+                            "swift://CONTAINER[/PREFIX])", target);
+        return EXPORTER_CONFIG_ERROR;
+    }
+
+    struct swift_sink *ss = xzalloc(sizeof *ss);
+    ss->up.class = &exporter_swift_class;
+    ss->up.target = xstrdup(target);
+    ss->creds = creds;
+    ss->auth = auth;
+    ss->container = xmemdup0(path, container_len);
+
+    struct ds prefix = DS_EMPTY_INITIALIZER;
+    if (slash) {
+        ds_put_cstr(&prefix, slash + 1);
+        while (prefix.length && ds_last(&prefix) == '/') {
+            ds_chomp(&prefix, '/');
+        }
+        if (prefix.length) {
+            ds_put_char(&prefix, '/');
+        }
+    }
+    ss->prefix = ds_steal_cstr(&prefix);
+    ss->http = exporter_http_create();
+
+    *sinkp = &ss->up;
+    return EXPORTER_OK;
+}
+
+static void
+swift_forget_token(struct swift_sink *ss)
+{
+    free(ss->token);
+    ss->token = NULL;
+    free(ss->storage_url);
+    ss->storage_url = NULL;
+}
+
+static void
+swift_close(struct exporter_sink *sink)
+{
+    struct swift_sink *ss = swift_sink_cast(sink);
+
+    swift_forget_token(ss);
+    exporter_http_destroy(ss->http);
+    free(ss->container);
+    free(ss->prefix);
+    free(ss->up.target);
+    free(ss);
+}
+
+/* A failed request that got no HTTP answer, or an unexpected one. */
+static enum exporter_status
+swift_unavailable(const struct swift_sink *ss, const char *what,
+                  const char *url, const struct exporter_http_response *resp,
+                  char **reason)
+{
+    if (!resp->status) {
+        *reason = xasprintf("target %s: %s %s: %s", ss->up.target, what,
+                            url, resp->error);
+    } else {
+        *reason = xasprintf("target %s: %s %s: HTTP status %ld",
+                            ss->up.target, what, url, resp->status);
+    }
+    return EXPORTER_UNAVAILABLE;
+}
+
+static const struct json *
+jget(const struct json *json, const char *name)
+{
+    return json && json->type == JSON_OBJECT
+           ? shash_find_data(json_object(json), name) : NULL;
+}
+
+static const char *
+jstring(const struct json *json)
+{
+    return json && json->type == JSON_STRING ? json_string(json) : NULL;
+}
+
+/* The public URL of the "object-store" service in a Keystone catalog
+ * ('catalog' an array of services), in 'region' if nonnull.  Keystone v3
+ * lists endpoints with "interface" and "url", v2.0 with "publicURL". */
+static const char *
+catalog_object_store(const struct json *catalog, const char *region)
+{
+    if (!catalog || catalog->type != JSON_ARRAY) {
+        return NULL;
+    }
+    for (size_t i = 0; i < catalog->array.n; i++) {
+        const struct json *svc = catalog->array.elems[i];
+        const char *type = jstring(jget(svc, "type"));
+        const struct json *eps = jget(svc, "endpoints");
+
+        if (!type || strcmp(type, "object-store")
+            || !eps || eps->type != JSON_ARRAY) {
+            continue;
+        }
+        for (size_t j = 0; j < eps->array.n; j++) {
+            const struct json *ep = eps->array.elems[j];
+            const char *ep_region = jstring(jget(ep, "region"));
+            if (!ep_region) {
+                ep_region = jstring(jget(ep, "region_id"));
+            }
+            if (region && (!ep_region || strcmp(region, ep_region))) {
+                continue;
+            }
+            const char *url = jstring(jget(ep, "publicURL"));
+            if (url) {
+                return url;
+            }
+            const char *iface = jstring(jget(ep, "interface"));
+            if (iface && !strcmp(iface, "public")) {
+                url = jstring(jget(ep, "url"));
+                if (url) {
+                    return url;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The Keystone request body, which holds the password: never logged. */
+static char *
+keystone_body(const struct swift_sink *ss)
+{
+    struct json *root = json_object_create();
+    struct json *auth = json_object_create();
+
+    if (ss->auth == SWIFT_KEYSTONE_V3) {
+        struct json *user = json_object_create();
+        json_object_put_string(user, "name", cred(ss, "username"));
+        json_object_put_string(user, "password", cred(ss, "password"));
+        struct json *udom = json_object_create();
+        json_object_put_string(udom, "name",
+                               cred(ss, "user-domain-name")
+                               ? cred(ss, "user-domain-name") : "Default");
+        json_object_put(user, "domain", udom);
+
+        struct json *password = json_object_create();
+        json_object_put(password, "user", user);
+        struct json *identity = json_object_create();
+        json_object_put(identity, "methods",
+                        json_array_create_1(json_string_create("password")));
+        json_object_put(identity, "password", password);
+        json_object_put(auth, "identity", identity);
+
+        struct json *project = json_object_create();
+        if (cred(ss, "project-id")) {
+            json_object_put_string(project, "id", cred(ss, "project-id"));
+        } else if (cred(ss, "project-name")) {
+            json_object_put_string(project, "name", cred(ss, "project-name"));
+            struct json *pdom = json_object_create();
+            json_object_put_string(pdom, "name",
+                                   cred(ss, "project-domain-name")
+                                   ? cred(ss, "project-domain-name")
+                                   : "Default");
+            json_object_put(project, "domain", pdom);
+        }
+        if (shash_count(json_object(project))) {
+            struct json *scope = json_object_create();
+            json_object_put(scope, "project", project);
+            json_object_put(auth, "scope", scope);
+        } else {
+            json_destroy(project);
+        }
+    } else {
+        struct json *pc = json_object_create();
+        json_object_put_string(pc, "username", cred(ss, "username"));
+        json_object_put_string(pc, "password", cred(ss, "password"));
+        json_object_put(auth, "passwordCredentials", pc);
+        if (cred(ss, "tenant-id")) {
+            json_object_put_string(auth, "tenantId", cred(ss, "tenant-id"));
+        } else if (cred(ss, "tenant-name")) {
+            json_object_put_string(auth, "tenantName",
+                                   cred(ss, "tenant-name"));
+        }
+    }
+    json_object_put(root, "auth", auth);
+
+    char *s = json_to_string(root, 0);
+    json_destroy(root);
+    return s;
+}
+
+/* Gets a token and a storage URL into 'ss'. */
+static enum exporter_status
+swift_authenticate(struct swift_sink *ss, char **reason)
+{
+    const char *auth_url = cred(ss, "auth-url");
+    struct exporter_http_request req = { .method = "GET" };
+    struct curl_slist *headers = NULL;
+    char *body = NULL;
+    char *url;
+
+    swift_forget_token(ss);
+    if (ss->auth == SWIFT_TEMPAUTH) {
+        char *h = xasprintf("X-Auth-User: %s", cred(ss, "user"));
+        headers = curl_slist_append(headers, h);
+        free(h);
+        h = xasprintf("X-Auth-Key: %s", cred(ss, "key"));
+        headers = curl_slist_append(headers, h);
+        free(h);
+        url = xstrdup(auth_url);
+    } else {
+        const char *suffix = (ss->auth == SWIFT_KEYSTONE_V3
+                              ? "/auth/tokens" : "/tokens");
+        size_t n = strlen(auth_url);
+        while (n && auth_url[n - 1] == '/') {
+            n--;
+        }
+        url = (n >= strlen(suffix)
+               && !strncmp(auth_url + n - strlen(suffix), suffix,
+                           strlen(suffix))
+               ? xmemdup0(auth_url, n)
+               : xasprintf("%.*s%s", (int) n, auth_url, suffix));
+        body = keystone_body(ss);
+        headers = curl_slist_append(headers,
+                                    "Content-Type: application/json");
+        headers = curl_slist_append(headers, "Accept: application/json");
+        req.method = "POST";
+        req.body = body;
+        req.size = strlen(body);
+    }
+    req.url = url;
+    req.headers = headers;
+
+    struct exporter_http_response resp;
+    exporter_http_perform(ss->http, &req, &resp);
+    curl_slist_free_all(headers);
+    free(body);
+
+    enum exporter_status status = EXPORTER_OK;
+    const char *token = NULL;
+    const char *storage_url = cred(ss, "storage-url");
+    struct json *json = NULL;
+    if (!resp.status || resp.status >= 500) {
+        status = swift_unavailable(ss, "authentication at", url, &resp,
+                                   reason);
+    } else if (resp.status < 200 || resp.status > 299) {
+        *reason = xasprintf("target %s: authentication at %s refused "
+                            "(HTTP status %ld): check the credentials",
+                            ss->up.target, url, resp.status);
+        status = EXPORTER_AUTH_ERROR;
+    } else if (ss->auth == SWIFT_TEMPAUTH) {
+        token = exporter_http_header(&resp, "x-auth-token");
+        if (!storage_url) {
+            storage_url = exporter_http_header(&resp, "x-storage-url");
+        }
+    } else {
+        json = json_from_string(ds_cstr(&resp.body));
+        const char *region = cred(ss, "region");
+        if (ss->auth == SWIFT_KEYSTONE_V3) {
+            token = exporter_http_header(&resp, "x-subject-token");
+            if (!storage_url) {
+                storage_url = catalog_object_store(
+                    jget(jget(json, "token"), "catalog"), region);
+            }
+        } else {
+            const struct json *access = jget(json, "access");
+            token = jstring(jget(jget(access, "token"), "id"));
+            if (!storage_url) {
+                storage_url = catalog_object_store(
+                    jget(access, "serviceCatalog"), region);
+            }
+        }
+    }
+
+    if (status == EXPORTER_OK) {
+        if (!token || !token[0]) {
+            *reason = xasprintf("target %s: authentication at %s gave no "
+                                "token", ss->up.target, url);
+            status = EXPORTER_AUTH_ERROR;
+        } else if (!storage_url || !storage_url[0]) {
+            *reason = xasprintf("target %s: authentication at %s gave no "
+                                "storage URL (no object-store endpoint%s%s "
+                                "in the catalog; set storage-url=)",
+                                ss->up.target, url,
+                                cred(ss, "region") ? " in region " : "",
+                                cred(ss, "region") ? cred(ss, "region") : "");
+            status = EXPORTER_CONFIG_ERROR;
+        } else {
+            size_t n = strlen(storage_url);
+            while (n && storage_url[n - 1] == '/') {
+                n--;
+            }
+            ss->token = xstrdup(token);
+            ss->storage_url = xmemdup0(storage_url, n);
+        }
+    }
+    json_destroy(json);
+    exporter_http_response_destroy(&resp);
+    free(url);
+    return status;
+}
+
+/* Sends 'method' for object 'key' with 'data' as body, authenticating
+ * first if there is no token yet and once more on a 401. */
+static enum exporter_status
+swift_object_request(struct swift_sink *ss, const char *method,
+                     const char *key, const void *data, size_t size,
+                     char **reason)
+{
+    enum exporter_status status = EXPORTER_OK;
+    char *path = xasprintf("%s/%s%s", ss->container, ss->prefix, key);
+    char *escaped = exporter_http_escape_path(path);
+    char *url = NULL;
+    free(path);
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!ss->token) {
+            status = swift_authenticate(ss, reason);
+            if (status != EXPORTER_OK) {
+                break;
+            }
+        }
+
+        free(url);
+        url = xasprintf("%s/%s", ss->storage_url, escaped);
+        char *h = xasprintf("X-Auth-Token: %s", ss->token);
+        struct curl_slist *headers = curl_slist_append(NULL, h);
+        free(h);
+        if (!strcmp(method, "PUT")) {
+            headers = curl_slist_append(
+                headers, "Content-Type: application/octet-stream");
+        }
+
+        struct exporter_http_request req = {
+            .method = method,
+            .url = url,
+            .headers = headers,
+            .body = data,
+            .size = size,
+        };
+        struct exporter_http_response resp;
+        exporter_http_perform(ss->http, &req, &resp);
+        curl_slist_free_all(headers);
+
+        bool retry = false;
+        if (resp.status == 401) {
+            swift_forget_token(ss);
+            if (attempt == 0) {
+                retry = true;       /* The token expired: renew it once. */
+            } else {
+                *reason = xasprintf("target %s: %s %s refused the new "
+                                    "token (HTTP status 401)",
+                                    ss->up.target, method, url);
+                status = EXPORTER_AUTH_ERROR;
+            }
+        } else if (resp.status == 403) {
+            *reason = xasprintf("target %s: %s %s: forbidden (HTTP status "
+                                "403): the account may not write to "
+                                "container %s", ss->up.target, method, url,
+                                ss->container);
+            status = EXPORTER_CONFIG_ERROR;
+        } else if (resp.status == 404 && !strcmp(method, "DELETE")) {
+            status = EXPORTER_OK;   /* Already gone. */
+        } else if (resp.status == 404) {
+            *reason = xasprintf("target %s: %s %s: not found (HTTP status "
+                                "404): does container %s exist?",
+                                ss->up.target, method, url, ss->container);
+            status = EXPORTER_CONFIG_ERROR;
+        } else if (resp.status < 200 || resp.status > 299) {
+            status = swift_unavailable(ss, method, url, &resp, reason);
+        } else if (!strcmp(method, "PUT")
+                   && !exporter_http_etag_matches(&resp, data, size)) {
+            const char *etag = exporter_http_header(&resp, "etag");
+            *reason = xasprintf("target %s: PUT %s: the ETag %s is not the "
+                                "MD5 of the %"PRIuSIZE" bytes sent",
+                                ss->up.target, url, etag ? etag : "(none)",
+                                size);
+            status = EXPORTER_UNAVAILABLE;
+        } else {
+            status = EXPORTER_OK;
+        }
+        exporter_http_response_destroy(&resp);
+        if (!retry) {
+            break;
+        }
+    }
+    free(url);
+    free(escaped);
+    return status;
+}
+
+static enum exporter_status
+swift_put(struct exporter_sink *sink, const char *key, const void *data,
+          size_t size, char **reason)
+{
+    return swift_object_request(swift_sink_cast(sink), "PUT", key,
+                                data, size, reason);
+}
+
+static enum exporter_status
+swift_delete(struct exporter_sink *sink, const char *key, char **reason)
+{
+    return swift_object_request(swift_sink_cast(sink), "DELETE", key,
+                                NULL, 0, reason);
+}
+
+const struct exporter_sink_class exporter_swift_class = {
+    .scheme = "swift",
+    .open = swift_open,
+    .close = swift_close,
+    .put = swift_put,
+    .delete = swift_delete,
+};

@@ -37,6 +37,7 @@ TESTSUITE_AT = \
 	tests/exporter-channel.at \
 	tests/exporter-config.at \
 	tests/exporter-spool.at \
+	tests/exporter-swift.at \
 	tests/exporter-vswitchd.at
 
 # tests/system-testsuite: root, veth, network namespaces.
@@ -66,7 +67,8 @@ EXTRA_DIST += \
 	tests/atlocal.in \
 	tests/run-all \
 	tests/flowlog-pcap-oracle.py \
-	tests/exporter-read.py
+	tests/exporter-read.py \
+	tests/swift-sandbox.sh
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite

@@ -35,9 +35,12 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
 #include "util.h"
 #include "utilities/exporter-config.h"
 #include "utilities/exporter-http.h"
+
+VLOG_DEFINE_THIS_MODULE(exporter_swift);
 
 enum swift_auth {
     SWIFT_TEMPAUTH,
@@ -447,7 +450,12 @@ swift_object_request(struct swift_sink *ss, const char *method,
         if (resp.status == 401) {
             swift_forget_token(ss);
             if (attempt == 0) {
-                retry = true;       /* The token expired: renew it once. */
+                /* The token expired or was revoked: renew it once. */
+                static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+                VLOG_INFO_RL(&rl, "target %s: Swift refused the cached "
+                             "token (HTTP status 401), authenticating again",
+                             ss->up.target);
+                retry = true;
             } else {
                 *reason = xasprintf("target %s: %s %s refused the new "
                                     "token (HTTP status 401)",

@@ -68,7 +68,8 @@ EXTRA_DIST += \
 	tests/run-all \
 	tests/flowlog-pcap-oracle.py \
 	tests/exporter-read.py \
-	tests/swift-sandbox.sh
+	tests/swift-sandbox.sh \
+	tests/keystone-token-server.py
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite

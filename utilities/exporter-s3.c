@@ -74,13 +74,23 @@ s3_open(const char *target, const char *credentials,
                             exporter_config_file_name(cfg), credentials);
         return EXPORTER_CONFIG_ERROR;
     }
+    const char *region = cred(creds, "region");
+    if (!region) {
+        region = "us-east-1";
+    }
     const char *endpoint = cred(creds, "endpoint");
-    if (!endpoint || (strncmp(endpoint, "http://", 7)
-                      && strncmp(endpoint, "https://", 8))) {
+    char *aws_endpoint = NULL;
+    if (!endpoint) {
+        /* AWS itself. */
+        endpoint = aws_endpoint = xasprintf("https://s3.%s.amazonaws.com",
+                                            region);
+    }
+    if (strncmp(endpoint, "http://", 7) && strncmp(endpoint, "https://", 8)) {
         *reason = xasprintf("target %s: section [%s] of %s needs "
                             "endpoint= with an http:// or https:// URL",
                             target, credentials,
                             exporter_config_file_name(cfg));
+        free(aws_endpoint);
         return EXPORTER_CONFIG_ERROR;
     }
     const char *path_style = cred(creds, "path-style");
@@ -92,6 +102,7 @@ s3_open(const char *target, const char *credentials,
                             "path-style=%s (expected true or false)", target,
                             credentials, exporter_config_file_name(cfg),
                             path_style);
+        free(aws_endpoint);
         return EXPORTER_CONFIG_ERROR;
     }
 
@@ -106,6 +117,7 @@ s3_open(const char *target, const char *credentials,
                             "lowercase letters, digits, '.' and '-'",
                             target, bucket);
         free(bucket);
+        free(aws_endpoint);
         return EXPORTER_CONFIG_ERROR;
     }
 
@@ -140,8 +152,8 @@ s3_open(const char *target, const char *credentials,
     }
     s->prefix = ds_steal_cstr(&prefix);
 
-    const char *region = cred(creds, "region");
-    s->sigv4 = xasprintf("aws:amz:%s:s3", region ? region : "us-east-1");
+    s->sigv4 = xasprintf("aws:amz:%s:s3", region);
+    free(aws_endpoint);
     s->http = exporter_http_create();
 
     *sinkp = &s->up;

@@ -140,17 +140,7 @@ s3_open(const char *target, const char *credentials,
         s->base_url = xasprintf("%.*s/%s/", (int) n, endpoint, bucket);
     }
 
-    struct ds prefix = DS_EMPTY_INITIALIZER;
-    if (slash) {
-        ds_put_cstr(&prefix, slash + 1);
-        while (prefix.length && ds_last(&prefix) == '/') {
-            ds_chomp(&prefix, '/');
-        }
-        if (prefix.length) {
-            ds_put_char(&prefix, '/');
-        }
-    }
-    s->prefix = ds_steal_cstr(&prefix);
+    s->prefix = exporter_sink_prefix(slash);
 
     s->sigv4 = xasprintf("aws:amz:%s:s3", region);
     free(aws_endpoint);

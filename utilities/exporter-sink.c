@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "openvswitch/dynamic-string.h"
 #include "util.h"
 
 static const struct exporter_sink_class *const classes[] = {
@@ -109,4 +110,24 @@ exporter_sink_probe(struct exporter_sink *sink, const char *system_id,
     }
     free(key);
     return status;
+}
+
+/* Returns the object key prefix of a swift:// or s3:// target, given
+ * 'slash', the '/' after its container or bucket (or NULL): the rest without
+ * trailing slashes, followed by one '/' if not empty.  Caller frees. */
+char *
+exporter_sink_prefix(const char *slash)
+{
+    struct ds prefix = DS_EMPTY_INITIALIZER;
+
+    if (slash) {
+        ds_put_cstr(&prefix, slash + 1);
+        while (prefix.length && ds_last(&prefix) == '/') {
+            ds_chomp(&prefix, '/');
+        }
+        if (prefix.length) {
+            ds_put_char(&prefix, '/');
+        }
+    }
+    return ds_steal_cstr(&prefix);
 }

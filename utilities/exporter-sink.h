@@ -86,6 +86,7 @@ enum exporter_status exporter_sink_put(struct exporter_sink *,
                                        const char *key,
                                        const void *data, size_t size,
                                        char **reason);
+char *exporter_sink_prefix(const char *slash);
 enum exporter_status exporter_sink_probe(struct exporter_sink *,
                                          const char *system_id,
                                          char **reason);

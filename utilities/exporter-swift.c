@@ -119,17 +119,7 @@ swift_open(const char *target, const char *credentials,
     ss->auth = auth;
     ss->container = xmemdup0(path, container_len);
 
-    struct ds prefix = DS_EMPTY_INITIALIZER;
-    if (slash) {
-        ds_put_cstr(&prefix, slash + 1);
-        while (prefix.length && ds_last(&prefix) == '/') {
-            ds_chomp(&prefix, '/');
-        }
-        if (prefix.length) {
-            ds_put_char(&prefix, '/');
-        }
-    }
-    ss->prefix = ds_steal_cstr(&prefix);
+    ss->prefix = exporter_sink_prefix(slash);
     ss->http = exporter_http_create();
 
     *sinkp = &ss->up;

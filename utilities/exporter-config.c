@@ -478,3 +478,11 @@ exporter_config_format(const struct exporter_config *cfg, struct ds *s)
     }
     free(sections);
 }
+
+const char *
+exporter_credentials_get(const struct exporter_credentials *creds,
+                         const char *key)
+{
+    const char *value = smap_get(&creds->keys, key);
+    return value && value[0] ? value : NULL;
+}

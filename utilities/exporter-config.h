@@ -49,6 +49,9 @@ void exporter_config_destroy(struct exporter_config *);
 const char *exporter_config_file_name(const struct exporter_config *);
 const char *const *exporter_config_file_roots(const struct exporter_config *,
                                               size_t *n);
+/* The non-empty value of 'key' in 'creds', or NULL. */
+const char *exporter_credentials_get(const struct exporter_credentials *,
+                                     const char *key);
 const struct exporter_credentials *exporter_config_credentials(
     const struct exporter_config *, const char *name);
 

@@ -56,8 +56,7 @@ s3_sink_cast(struct exporter_sink *sink)
 static const char *
 cred(const struct exporter_credentials *creds, const char *key)
 {
-    const char *value = smap_get(&creds->keys, key);
-    return value && value[0] ? value : NULL;
+    return exporter_credentials_get(creds, key);
 }
 
 static enum exporter_status

@@ -70,8 +70,7 @@ swift_sink_cast(struct exporter_sink *sink)
 static const char *
 cred(const struct swift_sink *ss, const char *key)
 {
-    const char *value = smap_get(&ss->creds->keys, key);
-    return value && value[0] ? value : NULL;
+    return exporter_credentials_get(ss->creds, key);
 }
 
 static enum exporter_status

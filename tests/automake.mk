@@ -69,6 +69,7 @@ EXTRA_DIST += \
 	tests/flowlog-pcap-oracle.py \
 	tests/exporter-read.py \
 	tests/swift-sandbox.sh \
+	tests/s3-client.py \
 	tests/keystone-token-server.py
 
 TESTSUITE = tests/testsuite

@@ -148,6 +148,8 @@ memcache_servers = 127.0.0.1:$memcache
 [filter:s3api]
 use = egg:swift#s3api
 location = us-east-1
+# Virtual-host addressing: BUCKET.localhost:PORT.
+storage_domain = localhost
 [filter:tempauth]
 use = egg:swift#tempauth
 user_test_tester = testing .admin

@@ -35,8 +35,13 @@
  *                                    that SnapshotBegin announces
  *   frame HEX                        one frame with HEX as its payload
  *   raw HEX                          bytes as they are
- *   wait ack SEQ | wait state NAME | wait close
- *                                    receive until that arrives
+ *   wait ack SEQ | wait close        receive until that arrives
+ *   wait state NAME... | wait state *
+ *                                    receive until each logger NAME (or
+ *                                    every logger) configured on this
+ *                                    connection has had a LoggerState
+ *                                    since its last config: probes run in
+ *                                    parallel, so states come in any order
  *   listen MS                        receive for MS milliseconds
  *   close                            close the connection
  *   connect                          connect again
@@ -66,6 +71,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "sset.h"
 #include "stream.h"
 #include "timeval.h"
 #include "util.h"
@@ -75,6 +81,7 @@ static int timeout_ms = 10000;
 static struct stream *stream;
 static struct flowlog_rx rx;
 static bool peer_closed;
+static struct sset awaiting = SSET_INITIALIZER(&awaiting);  /* States. */
 static int line_number;
 
 static char *boot_uuid;
@@ -180,6 +187,7 @@ print_msg(const Flowlog__Message *msg)
         printf("ack %s %"PRIu64"\n", msg->ack->boot_uuid, msg->ack->seq);
     } else if (msg->body_case == FLOWLOG__MESSAGE__BODY_LOGGER_STATE) {
         const Flowlog__LoggerState *s = msg->logger_state;
+        sset_find_and_delete(&awaiting, s->name);
         printf("state %s %s%s%s\n", s->name, s->state,
                s->reason ? ": " : "", s->reason ? s->reason : "");
     } else {
@@ -248,10 +256,24 @@ is_ack(const Flowlog__Message *msg, const void *seq_)
 }
 
 static bool
-is_state(const Flowlog__Message *msg, const void *name)
+any_msg(const Flowlog__Message *msg OVS_UNUSED, const void *aux OVS_UNUSED)
 {
-    return (msg->body_case == FLOWLOG__MESSAGE__BODY_LOGGER_STATE
-            && !strcmp(msg->logger_state->name, name));
+    return true;
+}
+
+/* True if one of the loggers in 'names' ("*" for all) still awaits its
+ * LoggerState. */
+static bool
+awaiting_state(char **names)
+{
+    for (; *names; names++) {
+        if (!strcmp(*names, "*")
+            ? !sset_is_empty(&awaiting)
+            : sset_contains(&awaiting, *names)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static uint64_t
@@ -329,7 +351,9 @@ cmd_config(char **args, bool deleted)
     lc.system_id = system_id;
     if (deleted) {
         lc.has_deleted = lc.deleted = true;
+        sset_find_and_delete(&awaiting, args[0]);
     } else {
+        sset_add(&awaiting, args[0]);
         struct config *c = shash_find_data(&configs, args[0]);
         if (!c) {
             c = xzalloc(sizeof *c);
@@ -617,7 +641,9 @@ run_line(char *line)
     } else if (!strcmp(cmd, "wait") && args[1] && !strcmp(args[1], "state")
                && args[2]) {
         char *what = xasprintf("state of %s", args[2]);
-        receive(is_state, args[2], timeout_ms, what);
+        while (awaiting_state(&args[2])) {
+            receive(any_msg, NULL, timeout_ms, what);
+        }
         free(what);
     } else if (!strcmp(cmd, "wait") && args[1]
                && !strcmp(args[1], "close")) {

@@ -19,7 +19,9 @@ utilities_ovs_flowlog_exporter_SOURCES = \
 	utilities/exporter-sink.h \
 	utilities/exporter-spool.c \
 	utilities/exporter-spool.h \
-	utilities/exporter-swift.c
+	utilities/exporter-swift.c \
+	utilities/exporter-worker.c \
+	utilities/exporter-worker.h
 utilities_ovs_flowlog_exporter_CPPFLAGS = \
 	$(AM_CPPFLAGS) $(INIH_CFLAGS) $(ZLIB_CFLAGS) $(PROTOBUF_C_CFLAGS) \
 	$(LIBCURL_CFLAGS) $(LIBCRYPTO_CFLAGS)

@@ -53,7 +53,7 @@ static const struct type_info types[] = {
       { "auth-url", "username", "password", NULL } },
     { "s3",
       { "endpoint", "region", "access-key", "secret-key", "session-token",
-        "path-style", NULL },
+        "path-style", "multipart-threshold", "multipart-part-size", NULL },
       { "access-key", "secret-key", NULL } },
 };
 
@@ -259,6 +259,39 @@ parse_key(void *ctx_, const char *section, const char *name,
     return 1;
 }
 
+/* Checks the value of 'key'.  Returns NULL if it is fine, otherwise why it
+ * is not, which the caller frees. */
+static char *
+check_value(const char *key, const char *value)
+{
+    if (!strcmp(key, "endpoint") || strstr(key, "-url")) {
+        const char *host = (!strncmp(value, "http://", 7) ? value + 7
+                            : !strncmp(value, "https://", 8) ? value + 8
+                            : NULL);
+        if (!host || !host[0] || strchr("/:?#", host[0])
+            || strpbrk(value, " \t\"<>\\^`{|}")) {
+            return xasprintf("\"%s\" is not an http:// or https:// URL with "
+                             "a host", value);
+        }
+    } else if (!strcmp(key, "path-style")) {
+        if (strcmp(value, "true") && strcmp(value, "false")) {
+            return xasprintf("\"%s\" is neither true nor false", value);
+        }
+    } else if (!strcmp(key, "multipart-threshold")
+               || !strcmp(key, "multipart-part-size")) {
+        unsigned long long int n;
+        if (!str_to_ullong(value, 10, &n)
+            || n < EXPORTER_S3_MIN_PART_SIZE
+            || n > EXPORTER_S3_MAX_PUT_SIZE) {
+            return xasprintf("\"%s\" is not a number of bytes between %llu "
+                             "(5 MiB) and %llu (5 GiB), the limits of S3",
+                             value, EXPORTER_S3_MIN_PART_SIZE,
+                             EXPORTER_S3_MAX_PUT_SIZE);
+        }
+    }
+    return NULL;
+}
+
 /* Checks each section's keys against its type=, once all are known. */
 static char *
 check_sections(const struct exporter_config *cfg)
@@ -287,11 +320,19 @@ check_sections(const struct exporter_config *cfg)
         const struct type_info *t = type_find(s->creds.type);
         const struct shash_node **keys = shash_sort(&s->lines);
         for (size_t j = 0; !error && j < shash_count(&s->lines); j++) {
-            if (!type_has_key(t, keys[j]->name)) {
+            const char *key = keys[j]->name;
+            int line = (intptr_t) keys[j]->data;
+            char *why;
+
+            if (!type_has_key(t, key)) {
                 error = xasprintf("%s:%d: [%s] key \"%s\": not a key of "
-                                  "type=%s", cfg->file_name,
-                                  (int) (intptr_t) keys[j]->data, name,
-                                  keys[j]->name, t->name);
+                                  "type=%s", cfg->file_name, line, name, key,
+                                  t->name);
+            } else if ((why = check_value(key, smap_get(&s->creds.keys,
+                                                          key)))) {
+                error = xasprintf("%s:%d: [%s] key \"%s\": %s",
+                                  cfg->file_name, line, name, key, why);
+                free(why);
             }
         }
         free(keys);

@@ -32,6 +32,11 @@ struct ds;
 
 #define EXPORTER_FILE_ROOT_DEFAULT "/var/log/openvswitch/flowlog"
 
+/* S3's limits: parts of a multipart upload but the last are at least
+ * 5 MiB, and one PUT is at most 5 GiB. */
+#define EXPORTER_S3_MIN_PART_SIZE (5ULL * 1024 * 1024)
+#define EXPORTER_S3_MAX_PUT_SIZE (5ULL * 1024 * 1024 * 1024)
+
 /* One section: a set of credentials. */
 struct exporter_credentials {
     char *name;                 /* Section name, e.g. "default". */

@@ -228,12 +228,14 @@ handle_logger_config(struct exporter_conn *c, const Flowlog__LoggerConfig *lc)
         return NULL;
     }
 
+    enum exporter_status status;
     const char *reason;
-    enum exporter_status status = exporter_logger_configure(
-        lc->name, lc->options,
-        lc->system_id && lc->system_id[0] ? lc->system_id : c->system_id,
-        &reason);
-    exporter_conn_send_state(c, lc->name, status, reason);
+    if (exporter_logger_configure(lc->name, lc->options,
+                                  (lc->system_id && lc->system_id[0]
+                                   ? lc->system_id : c->system_id),
+                                  &status, &reason)) {
+        exporter_conn_send_state(c, lc->name, status, reason);
+    }
     return NULL;
 }
 

@@ -33,6 +33,7 @@
 #include "utilities/exporter-logger.h"
 #include "utilities/exporter-sink.h"
 #include "utilities/exporter-spool.h"
+#include "utilities/exporter-worker.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_delivery);
 
@@ -40,10 +41,6 @@ VLOG_DEFINE_THIS_MODULE(exporter_delivery);
  * taken off at random so that many failed targets do not retry in step. */
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 60000
-
-/* Files delivered per main loop iteration at most, so that connections
- * are served in between. */
-#define DELIVERIES_PER_RUN 16
 
 /* Where files go: one target with one set of credentials.  Snapshots whose
  * logger string does not parse (a newer ovs-vswitchd?) share a destination
@@ -55,6 +52,7 @@ struct dest {
     char *credentials;
     char *options_error;        /* Why the options do not parse. */
     struct exporter_sink *sink; /* Opened on first use. */
+    bool busy;                  /* A delivery is in progress. */
 
     enum exporter_status status;
     char *reason;
@@ -150,7 +148,9 @@ entry_ready(const struct exporter_spool_entry *e, void *d_)
 {
     struct exporter_delivery *d = d_;
 
-    return dest_for(d, e->options)->next_attempt <= time_msec();
+    const struct dest *dest = dest_for(d, e->options);
+
+    return !dest->busy && dest->next_attempt <= time_msec();
 }
 
 static void
@@ -200,30 +200,37 @@ dest_failed(struct exporter_delivery *d, struct dest *dest,
     }
 }
 
-/* Renders spool entry 'e' and puts it through its destination's sink. */
-static void
-deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
-{
-    struct dest *dest = dest_for(d, e->options);
-    char *logger = xstrdup(e->logger);
+/* One delivery, handed to a worker thread (exporter-worker.h).  While it
+ * is in progress its destination is busy: the job has the destination's
+ * sink, and the spool entry stays where it is. */
+struct delivery_job {
+    /* Set by the main thread. */
+    const struct exporter_config *cfg;
+    const struct exporter_spool *spool;
+    const struct exporter_spool_entry *e;
+    char *target, *credentials;
+    struct exporter_sink *sink;     /* Opened by the job if NULL. */
+    struct exporter_delivery *d;
+    struct dest *dest;
+
+    /* Set by the worker. */
+    bool load_failed;               /* The spool file does not load. */
     enum exporter_status status;
-    char *reason = NULL;
+    char *reason;
+};
 
-    if (dest->options_error) {
-        dest_failed(d, dest, EXPORTER_CONFIG_ERROR, dest->options_error);
-        free(logger);
-        return;
-    }
-
+/* In a worker thread: renders the job's snapshot into its file and puts it
+ * through the sink.  Touches only the job and what does not change while
+ * the job is in progress (the configuration, the spool entry's file). */
+static void
+deliver_work(void *job_)
+{
+    struct delivery_job *job = job_;
+    const struct exporter_spool_entry *e = job->e;
     struct exporter_snapshot snap;
-    int error = exporter_spool_load(d->spool, e, &snap, &reason);
-    if (error) {
-        VLOG_ERR("snapshot %s/%"PRIu64" of logger %s: %s", e->boot_uuid,
-                 e->seq, e->logger, reason);
-        exporter_spool_quarantine(d->spool, e);
-        d->n_failed++;
-        free(reason);
-        free(logger);
+
+    if (exporter_spool_load(job->spool, e, &snap, &job->reason)) {
+        job->load_failed = true;
         return;
     }
 
@@ -233,13 +240,12 @@ deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
     char *opts_error = flowlog_logger_opts_parse(lc->options, &opts);
     ovs_assert(!opts_error);    /* dest_for() parsed the same string. */
 
-    if (!dest->sink) {
-        status = exporter_sink_open(dest->target, dest->credentials, d->cfg,
-                                    &dest->sink, &reason);
-    } else {
-        status = EXPORTER_OK;
+    job->status = EXPORTER_OK;
+    if (!job->sink) {
+        job->status = exporter_sink_open(job->target, job->credentials,
+                                         job->cfg, &job->sink, &job->reason);
     }
-    if (status == EXPORTER_OK) {
+    if (job->status == EXPORTER_OK) {
         struct flowlog_context ctx = {
             .region = lc->region,
             .host = lc->system_id,
@@ -254,36 +260,96 @@ deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
                             &file);
         char *key = flowlog_file_key(&opts, NULL, lc->name, lc->system_id,
                                      b->start_ms);
-        status = exporter_sink_put(dest->sink, key, file.data, file.size,
-                                   &reason);
-        if (status == EXPORTER_OK) {
+        job->status = exporter_sink_put(job->sink, key, file.data,
+                                        file.size, &job->reason);
+        if (job->status == EXPORTER_OK) {
             VLOG_DBG("%s: delivered %s (%"PRIu32" bytes, %"PRIuSIZE
-                     " records)", dest->name, key, file.size,
+                     " records)", job->target, key, file.size,
                      snap.n_records);
         }
         free(key);
         ofpbuf_uninit(&file);
     }
 
-    if (status == EXPORTER_OK) {
-        exporter_spool_remove(d->spool, e);
-        dest_succeeded(d, dest);
-    } else {
-        dest_failed(d, dest, status, reason);
-    }
-    exporter_logger_delivered(logger, dest->target, dest->credentials,
-                              status, reason);
-
     flowlog_logger_opts_destroy(&opts);
     exporter_snapshot_destroy(&snap);
-    free(reason);
-    free(logger);
+}
+
+/* In the main thread, once deliver_work() is done: the spool entry leaves
+ * the spool if the sink confirmed it. */
+static void
+deliver_done(void *job_)
+{
+    struct delivery_job *job = job_;
+    struct exporter_delivery *d = job->d;
+    struct dest *dest = job->dest;
+    const struct exporter_spool_entry *e = job->e;
+
+    dest->busy = false;
+    dest->sink = job->sink;
+    if (exporter_workers_stopping()) {
+        /* Abandoned at exit: the snapshot stays in the spool. */
+    } else if (job->load_failed) {
+        VLOG_ERR("snapshot %s/%"PRIu64" of logger %s: %s", e->boot_uuid,
+                 e->seq, e->logger, job->reason);
+        exporter_spool_quarantine(d->spool, e);
+        d->n_failed++;
+    } else {
+        char *logger = xstrdup(e->logger);
+
+        if (job->status == EXPORTER_OK) {
+            exporter_spool_remove(d->spool, e);
+            dest_succeeded(d, dest);
+        } else {
+            dest_failed(d, dest, job->status, job->reason);
+        }
+        exporter_logger_delivered(logger, dest->target, dest->credentials,
+                                  job->status, job->reason);
+        free(logger);
+    }
+
+    free(job->target);
+    free(job->credentials);
+    free(job->reason);
+    free(job);
+}
+
+/* Starts delivering spool entry 'e' in a worker thread. */
+static void
+deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
+{
+    struct dest *dest = dest_for(d, e->options);
+
+    if (dest->options_error) {
+        dest_failed(d, dest, EXPORTER_CONFIG_ERROR, dest->options_error);
+        return;
+    }
+
+    struct delivery_job *job = xzalloc(sizeof *job);
+    job->cfg = d->cfg;
+    job->spool = d->spool;
+    job->e = e;
+    job->target = xstrdup(dest->target);
+    job->credentials = xstrdup(dest->credentials);
+    job->sink = dest->sink;
+    job->d = d;
+    job->dest = dest;
+
+    dest->busy = true;
+    dest->sink = NULL;
+
+    char *what = xasprintf("%s: snapshot %s/%"PRIu64" of logger %s",
+                           dest->name, e->boot_uuid, e->seq, e->logger);
+    exporter_job_submit(what, deliver_work, deliver_done, job);
+    free(what);
 }
 
 void
 exporter_delivery_run(struct exporter_delivery *d)
 {
-    for (int i = 0; i < DELIVERIES_PER_RUN; i++) {
+    /* Each call takes one entry and makes its destination busy, so this
+     * ends after at most one entry per destination. */
+    for (;;) {
         const struct exporter_spool_entry *e
             = exporter_spool_oldest(d->spool, entry_ready, d);
         if (!e) {
@@ -308,7 +374,7 @@ exporter_delivery_wait(struct exporter_delivery *d)
     struct shash_node *node;
     SHASH_FOR_EACH (node, &d->dests) {
         const struct dest *dest = node->data;
-        if (dest->next_attempt > now) {
+        if (!dest->busy && dest->next_attempt > now) {
             poll_timer_wait_until(dest->next_attempt);
         }
     }
@@ -340,7 +406,9 @@ exporter_delivery_format(const struct exporter_delivery *d, struct ds *s)
         ds_put_format(s, "  %s: %s, %"PRIu64" delivered, %"PRIu64" failed",
                       dest->name, exporter_status_name(dest->status),
                       dest->n_delivered, dest->n_failed);
-        if (dest->next_attempt > now) {
+        if (dest->busy) {
+            ds_put_cstr(s, ", delivering");
+        } else if (dest->next_attempt > now) {
             ds_put_format(s, ", next attempt in %lld ms",
                           dest->next_attempt - now);
         }

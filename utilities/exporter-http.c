@@ -24,6 +24,7 @@
 
 #include "ovs-thread.h"
 #include "util.h"
+#include "utilities/exporter-worker.h"
 
 /* Bounds on one request (see the comment in exporter-http.h). */
 #define CONNECT_TIMEOUT_MS 3000
@@ -62,6 +63,15 @@ exporter_http_destroy(struct exporter_http *http)
         curl_easy_cleanup(http->curl);
         free(http);
     }
+}
+
+/* Abandons the transfer when the exporter exits. */
+static int
+progress_cb(void *aux OVS_UNUSED, curl_off_t dltotal OVS_UNUSED,
+            curl_off_t dlnow OVS_UNUSED, curl_off_t ultotal OVS_UNUSED,
+            curl_off_t ulnow OVS_UNUSED)
+{
+    return exporter_workers_stopping();
 }
 
 static size_t
@@ -132,6 +142,8 @@ exporter_http_perform(struct exporter_http *http,
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, req->headers);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 
     if (!strcmp(req->method, "PUT") || !strcmp(req->method, "POST")) {
         /* The body as POSTFIELDS, so that libcurl's SigV4 signs exactly
@@ -191,6 +203,30 @@ to_hex(const unsigned char *md, unsigned int n, char *hex)
     hex[2 * n] = '\0';
 }
 
+/* The MD5 of 'data', binary or as lowercase hex: what object stores give
+ * as ETag. */
+void
+exporter_http_md5(const void *data, size_t size,
+                  unsigned char md5[EXPORTER_MD5_LEN])
+{
+    unsigned int n = 0;
+
+    if (!EVP_Digest(data, size, md5, &n, EVP_md5(), NULL)
+        || n != EXPORTER_MD5_LEN) {
+        ovs_fatal(0, "OpenSSL cannot compute MD5");
+    }
+}
+
+void
+exporter_http_md5_hex(const void *data, size_t size,
+                      char hex[EXPORTER_MD5_HEX_LEN + 1])
+{
+    unsigned char md5[EXPORTER_MD5_LEN];
+
+    exporter_http_md5(data, size, md5);
+    to_hex(md5, EXPORTER_MD5_LEN, hex);
+}
+
 /* True if the response's ETag is the MD5 of 'data', that is, the store
  * holds exactly the bytes that were sent. */
 bool
@@ -198,14 +234,12 @@ exporter_http_etag_matches(const struct exporter_http_response *resp,
                            const void *data, size_t size)
 {
     const char *etag = exporter_http_header(resp, "etag");
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n;
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    char hex[EXPORTER_MD5_HEX_LEN + 1];
 
-    if (!etag || !EVP_Digest(data, size, md, &n, EVP_md5(), NULL)) {
+    if (!etag) {
         return false;
     }
-    to_hex(md, n, hex);
+    exporter_http_md5_hex(data, size, hex);
 
     size_t len = strlen(etag);
     if (len >= 2 && etag[0] == '"' && etag[len - 1] == '"') {

@@ -18,9 +18,9 @@
 #define EXPORTER_HTTP_H 1
 
 /* HTTP requests of the object-storage sinks, over libcurl.  A client keeps
- * one connection alive between requests.  Requests run in the exporter's
- * main loop, so each is bounded: a few seconds to connect, and the
- * transfer is abandoned when it stalls. */
+ * one connection alive between requests.  Requests run in worker threads,
+ * each bounded: a few seconds to connect, and the transfer is abandoned
+ * when it stalls or the exporter exits. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,5 +64,12 @@ bool exporter_http_etag_matches(const struct exporter_http_response *,
 char *exporter_http_escape_path(const char *path);
 void exporter_http_sha256_hex(const void *data, size_t size,
                               char hex[65]);
+
+#define EXPORTER_MD5_LEN 16
+#define EXPORTER_MD5_HEX_LEN 32
+void exporter_http_md5(const void *data, size_t size,
+                       unsigned char md5[EXPORTER_MD5_LEN]);
+void exporter_http_md5_hex(const void *data, size_t size,
+                           char hex[EXPORTER_MD5_HEX_LEN + 1]);
 
 #endif /* exporter-http.h */

@@ -24,6 +24,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
+#include "utilities/exporter-worker.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_logger);
 
@@ -34,11 +35,23 @@ struct logger {
     char *credentials;
     enum exporter_status status;
     char *reason;               /* NULL when 'status' is EXPORTER_OK. */
+    uint64_t probe_id;          /* Probe whose outcome sets the state. */
+    bool probing;               /* That probe is in progress. */
+};
+
+/* A probe of a target, in a worker thread (exporter-worker.h). */
+struct probe_job {
+    char *name;                 /* Logger. */
+    uint64_t id;
+    char *target, *credentials, *system_id;
+    enum exporter_status status;
+    char *reason;
 };
 
 static struct shash loggers = SHASH_INITIALIZER(&loggers);
 static const struct exporter_config *config;
 static exporter_logger_notify_func *notify;
+static uint64_t next_probe_id = 1;
 
 void
 exporter_loggers_init(const struct exporter_config *cfg,
@@ -107,13 +120,81 @@ nullable_equal(const char *a, const char *b)
     return nullable_string_is_equal(a, b);
 }
 
+static void
+probe_work(void *p_)
+{
+    struct probe_job *p = p_;
+    struct exporter_sink *sink;
+
+    p->status = exporter_sink_open(p->target, p->credentials, config, &sink,
+                                   &p->reason);
+    if (p->status == EXPORTER_OK) {
+        p->status = exporter_sink_probe(sink, p->system_id, &p->reason);
+        exporter_sink_close(sink);
+    }
+}
+
+static void
+probe_done(void *p_)
+{
+    struct probe_job *p = p_;
+    struct logger *l = shash_find_data(&loggers, p->name);
+
+    if (l && l->probe_id == p->id && !exporter_workers_stopping()) {
+        l->probing = false;
+        if (logger_set_state(l, p->status, p->reason)
+            || p->status == EXPORTER_OK) {
+            if (p->status == EXPORTER_OK) {
+                VLOG_INFO("logger %s: target %s is writable: ACTIVE",
+                          l->name, p->target);
+            } else {
+                VLOG_WARN("logger %s: %s: %s", l->name,
+                          exporter_status_name(l->status), l->reason);
+            }
+        }
+        /* Always: whoever sent the LoggerConfig waits for this. */
+        if (notify) {
+            notify(l->name, l->status, l->reason);
+        }
+    }
+    free(p->name);
+    free(p->target);
+    free(p->credentials);
+    free(p->system_id);
+    free(p->reason);
+    free(p);
+}
+
+/* Starts probing 'l''s target from host 'system_id'. */
+static void
+logger_probe(struct logger *l, const char *system_id)
+{
+    struct probe_job *p = xzalloc(sizeof *p);
+
+    p->name = xstrdup(l->name);
+    p->id = l->probe_id = next_probe_id++;
+    p->target = xstrdup(l->target);
+    p->credentials = xstrdup(l->credentials);
+    p->system_id = nullable_xstrdup(system_id);
+    l->probing = true;
+
+    char *what = xasprintf("logger %s: probe of %s", l->name, l->target);
+    exporter_job_submit(what, probe_work, probe_done, p);
+    free(what);
+}
+
 /* Applies LoggerConfig 'name' with logger string 'options' from the host
  * 'system_id'.  Probes the target when the logger is new, when its target
- * or credentials changed, or when it is in an error state.  Returns the
- * logger's state, with the reason (owned by the logger) in '*reason'. */
-enum exporter_status
+ * or credentials changed, or when it is in an error state.
+ *
+ * Returns true if the logger's state is known now, and then stores it in
+ * '*status' and the reason (owned by the logger) in '*reason'.  Returns
+ * false while a probe is in progress: its outcome goes to the notify
+ * function given to exporter_loggers_init(). */
+bool
 exporter_logger_configure(const char *name, const char *options,
-                          const char *system_id, const char **reason)
+                          const char *system_id,
+                          enum exporter_status *status, const char **reason)
 {
     struct logger *l = shash_find_data(&loggers, name);
     bool is_new = !l;
@@ -139,6 +220,8 @@ exporter_logger_configure(const char *name, const char *options,
         free(l->target);
         free(l->credentials);
         l->target = l->credentials = NULL;
+        l->probe_id = 0;        /* An outcome in progress is moot. */
+        l->probing = false;
     } else {
         bool changed = (is_new || l->status != EXPORTER_OK
                         || !nullable_equal(l->target, opts.target)
@@ -150,32 +233,19 @@ exporter_logger_configure(const char *name, const char *options,
         l->target = xstrdup(opts.target);
         free(l->credentials);
         l->credentials = xstrdup(opts.credentials);
+        flowlog_logger_opts_destroy(&opts);
 
         if (changed) {
-            struct exporter_sink *sink;
-            char *why = NULL;
-            enum exporter_status status = exporter_sink_open(
-                opts.target, opts.credentials, config, &sink, &why);
-            if (status == EXPORTER_OK) {
-                status = exporter_sink_probe(sink, system_id, &why);
-                exporter_sink_close(sink);
-            }
-            if (logger_set_state(l, status, why) || is_new) {
-                if (status == EXPORTER_OK) {
-                    VLOG_INFO("logger %s: target %s is writable: ACTIVE",
-                              name, opts.target);
-                } else {
-                    VLOG_WARN("logger %s: %s: %s", name,
-                              exporter_status_name(status), l->reason);
-                }
-            }
-            free(why);
+            logger_probe(l, system_id);
         }
-        flowlog_logger_opts_destroy(&opts);
+        if (l->probing) {
+            return false;
+        }
     }
 
+    *status = l->status;
     *reason = l->reason;
-    return l->status;
+    return true;
 }
 
 /* Forgets logger 'name' (ovs-vswitchd deleted it).  Its snapshots in the
@@ -218,7 +288,10 @@ exporter_loggers_format(struct ds *s)
     for (size_t i = 0; i < shash_count(&loggers); i++) {
         const struct logger *l = nodes[i]->data;
 
-        ds_put_format(s, "  %s: %s", l->name, exporter_status_name(l->status));
+        ds_put_format(s, "  %s: %s", l->name,
+                      (l->probing
+                       ? "probing"
+                       : exporter_status_name(l->status)));
         if (l->target) {
             ds_put_format(s, ", target %s, credentials %s", l->target,
                           l->credentials);

@@ -22,12 +22,14 @@
  * probe when a logger appears or its target or credentials change, and by
  * every delivery of one of its files. */
 
+#include <stdbool.h>
 #include "utilities/exporter-sink.h"
 
 struct ds;
 struct exporter_config;
 
-/* Called on every change of a logger's state. */
+/* Called on every change of a logger's state, and with the outcome of
+ * every probe. */
 typedef void exporter_logger_notify_func(const char *name,
                                          enum exporter_status,
                                          const char *reason);
@@ -36,10 +38,9 @@ void exporter_loggers_init(const struct exporter_config *,
                            exporter_logger_notify_func *);
 void exporter_loggers_destroy(void);
 
-enum exporter_status exporter_logger_configure(const char *name,
-                                               const char *options,
-                                               const char *system_id,
-                                               const char **reason);
+bool exporter_logger_configure(const char *name, const char *options,
+                               const char *system_id,
+                               enum exporter_status *, const char **reason);
 void exporter_logger_delete(const char *name);
 void exporter_logger_delivered(const char *name, const char *target,
                                const char *credentials,

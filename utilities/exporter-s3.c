@@ -22,19 +22,25 @@
  * real SHA-256 (it is then signed too).  The access key goes in
  * CURLOPT_USERNAME on its own because s3api's keys ("account:user")
  * contain a colon.  URLs are path-style (ENDPOINT/BUCKET/KEY) unless
- * path-style=false asks for virtual-host style (BUCKET.HOST/KEY).  Every
+ * path-style=false asks for virtual-host style (BUCKET.HOST/KEY).  Files
+ * of multipart-threshold bytes or more go up in a multipart upload.  Every
  * PUT is checked against its ETag (MD5). */
 
 #include <config.h>
 #include "utilities/exporter-sink.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
 #include "util.h"
 #include "utilities/exporter-config.h"
 #include "utilities/exporter-http.h"
+
+VLOG_DEFINE_THIS_MODULE(exporter_s3);
 
 struct s3_sink {
     struct exporter_sink up;
@@ -43,8 +49,18 @@ struct s3_sink {
     char *prefix;               /* "" or ending in '/'. */
     char *bucket;
     char *sigv4;                /* "aws:amz:REGION:s3". */
+    uint64_t multipart_threshold;   /* Files this big go in parts... */
+    uint64_t part_size;             /* ...of this size. */
     struct exporter_http *http;
 };
+
+/* Defaults: a flow log file is rarely this big, but a 5-tuple flood on a
+ * busy host makes one. */
+#define MULTIPART_THRESHOLD_DEFAULT (64ULL * 1024 * 1024)
+#define PART_SIZE_DEFAULT (16ULL * 1024 * 1024)
+
+/* S3 allows up to 10000 parts. */
+#define MAX_PARTS 10000
 
 static struct s3_sink *
 s3_sink_cast(struct exporter_sink *sink)
@@ -84,26 +100,11 @@ s3_open(const char *target, const char *credentials,
         endpoint = aws_endpoint = xasprintf("https://s3.%s.amazonaws.com",
                                             region);
     }
-    if (strncmp(endpoint, "http://", 7) && strncmp(endpoint, "https://", 8)) {
-        *reason = xasprintf("target %s: section [%s] of %s needs "
-                            "endpoint= with an http:// or https:// URL",
-                            target, credentials,
-                            exporter_config_file_name(cfg));
-        free(aws_endpoint);
-        return EXPORTER_CONFIG_ERROR;
-    }
+    /* exporter_config_load() checked the values' syntax. */
     const char *path_style = cred(creds, "path-style");
-    bool virtual_host = false;
-    if (path_style && !strcmp(path_style, "false")) {
-        virtual_host = true;
-    } else if (path_style && strcmp(path_style, "true")) {
-        *reason = xasprintf("target %s: section [%s] of %s: "
-                            "path-style=%s (expected true or false)", target,
-                            credentials, exporter_config_file_name(cfg),
-                            path_style);
-        free(aws_endpoint);
-        return EXPORTER_CONFIG_ERROR;
-    }
+    bool virtual_host = path_style && !strcmp(path_style, "false");
+    const char *threshold = cred(creds, "multipart-threshold");
+    const char *part_size = cred(creds, "multipart-part-size");
 
     const char *path = target + strlen("s3://");
     const char *slash = strchr(path, '/');
@@ -142,6 +143,12 @@ s3_open(const char *target, const char *credentials,
     s->prefix = exporter_sink_prefix(slash);
 
     s->sigv4 = xasprintf("aws:amz:%s:s3", region);
+    s->multipart_threshold = (threshold
+                              ? strtoull(threshold, NULL, 10)
+                              : MULTIPART_THRESHOLD_DEFAULT);
+    s->part_size = (part_size
+                    ? strtoull(part_size, NULL, 10)
+                    : PART_SIZE_DEFAULT);
     free(aws_endpoint);
     s->http = exporter_http_create();
 
@@ -176,13 +183,20 @@ s3_error_code(const struct exporter_http_response *resp)
             : xstrdup(""));
 }
 
+/* Sends one request for object 'key' with the sorted query string 'query'
+ * (or NULL) and a body of 'size' bytes of 'data', and maps the answer to a
+ * status, with the reason in '*reason' if it is not EXPORTER_OK.  Stores
+ * the response in '*resp', which the caller destroys. */
 static enum exporter_status
 s3_request(struct s3_sink *s, const char *method, const char *key,
-           const void *data, size_t size, char **reason)
+           const char *query, const char *content_type,
+           const void *data, size_t size,
+           struct exporter_http_response *resp, char **reason)
 {
     char *path = xasprintf("%s%s", s->prefix, key);
     char *escaped = exporter_http_escape_path(path);
-    char *url = xasprintf("%s%s", s->base_url, escaped);
+    char *url = xasprintf("%s%s%s%s", s->base_url, escaped,
+                          query ? "?" : "", query ? query : "");
     free(escaped);
     free(path);
 
@@ -197,9 +211,10 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
         headers = curl_slist_append(headers, h);
         free(h);
     }
-    if (!strcmp(method, "PUT")) {
-        headers = curl_slist_append(headers,
-                                    "Content-Type: application/octet-stream");
+    if (content_type) {
+        h = xasprintf("Content-Type: %s", content_type);
+        headers = curl_slist_append(headers, h);
+        free(h);
     }
 
     struct exporter_http_request req = {
@@ -212,58 +227,261 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
         .username = cred(s->creds, "access-key"),
         .password = cred(s->creds, "secret-key"),
     };
-    struct exporter_http_response resp;
-    exporter_http_perform(s->http, &req, &resp);
+    exporter_http_perform(s->http, &req, resp);
     curl_slist_free_all(headers);
 
     enum exporter_status status;
-    char *code = s3_error_code(&resp);
-    if (!resp.status) {
+    char *code = s3_error_code(resp);
+    if (!resp->status) {
         *reason = xasprintf("target %s: %s %s: %s", s->up.target, method,
-                            url, resp.error);
+                            url, resp->error);
         status = EXPORTER_UNAVAILABLE;
-    } else if (resp.status >= 200 && resp.status <= 299) {
-        if (!strcmp(method, "PUT")
-            && !exporter_http_etag_matches(&resp, data, size)) {
-            const char *etag = exporter_http_header(&resp, "etag");
-            *reason = xasprintf("target %s: PUT %s: the ETag %s is not the "
-                                "MD5 of the %"PRIuSIZE" bytes sent",
-                                s->up.target, url, etag ? etag : "(none)",
-                                size);
-            status = EXPORTER_UNAVAILABLE;
-        } else {
-            status = EXPORTER_OK;
-        }
-    } else if (resp.status == 404 && !strcmp(method, "DELETE")
+    } else if (resp->status >= 200 && resp->status <= 299 && !code[0]) {
+        /* (CompleteMultipartUpload may fail with 200 and an <Error>.) */
+        status = EXPORTER_OK;
+    } else if (resp->status == 404 && !strcmp(method, "DELETE")
                && strcmp(code, "NoSuchBucket")) {
         status = EXPORTER_OK;       /* Already gone. */
-    } else if (resp.status == 401
+    } else if (resp->status == 401
                || !strcmp(code, "InvalidAccessKeyId")
                || !strcmp(code, "SignatureDoesNotMatch")
                || !strcmp(code, "InvalidToken")
                || !strcmp(code, "ExpiredToken")) {
         *reason = xasprintf("target %s: %s %s: %s (HTTP status %ld): check "
                             "the credentials", s->up.target, method, url,
-                            code[0] ? code : "refused", resp.status);
+                            code[0] ? code : "refused", resp->status);
         status = EXPORTER_AUTH_ERROR;
-    } else if (resp.status == 403 || resp.status == 404
+    } else if (resp->status == 403 || resp->status == 404
                || !strcmp(code, "NoSuchBucket")) {
         *reason = xasprintf("target %s: %s %s: %s (HTTP status %ld)%s",
                             s->up.target, method, url,
-                            code[0] ? code : "refused", resp.status,
-                            (resp.status == 404
+                            code[0] ? code : "refused", resp->status,
+                            (resp->status == 404
                              ? ": does the bucket exist?"
                              : ": the keys may not write to this bucket"));
         status = EXPORTER_CONFIG_ERROR;
     } else {
         *reason = xasprintf("target %s: %s %s: %s%sHTTP status %ld",
                             s->up.target, method, url, code,
-                            code[0] ? ", " : "", resp.status);
+                            code[0] ? ", " : "", resp->status);
         status = EXPORTER_UNAVAILABLE;
     }
     free(code);
-    exporter_http_response_destroy(&resp);
     free(url);
+    return status;
+}
+
+/* Checks that the store's ETag in 'resp' is 'expected' (lowercase hex, with
+ * a "-N" suffix for a multipart upload): it then holds the bytes sent. */
+static enum exporter_status
+s3_check_etag(struct s3_sink *s, const char *what, const char *key,
+              const struct exporter_http_response *resp,
+              const char *etag, const char *expected, char **reason)
+{
+    if (!etag) {
+        etag = exporter_http_header(resp, "etag");
+    }
+
+    size_t len = etag ? strlen(etag) : 0;
+    if (len >= 2 && etag[0] == '"' && etag[len - 1] == '"') {
+        etag++;
+        len -= 2;
+    }
+    if (len == strlen(expected) && !strncasecmp(etag, expected, len)) {
+        return EXPORTER_OK;
+    }
+    *reason = xasprintf("target %s: %s of %s%s: the store's ETag %.*s is "
+                        "not %s, the MD5 of the bytes sent", s->up.target,
+                        what, s->prefix, key, len ? (int) len : 6,
+                        len ? etag : "(none)", expected);
+    return EXPORTER_UNAVAILABLE;
+}
+
+/* The text of the first <'tag'> element of an XML response, or NULL. */
+static char *
+xml_element(const struct exporter_http_response *resp, const char *tag)
+{
+    const char *body = ds_cstr_ro(&resp->body);
+    char *open = xasprintf("<%s>", tag);
+    char *close = xasprintf("</%s>", tag);
+    const char *start = strstr(body, open);
+    const char *end = start ? strstr(start, close) : NULL;
+    char *value = (end
+                   ? xmemdup0(start + strlen(open),
+                              end - (start + strlen(open)))
+                   : NULL);
+
+    free(open);
+    free(close);
+    return value;
+}
+
+/* Undoes XML's five predefined entities in 's', in place. */
+static void
+xml_unescape(char *s)
+{
+    static const struct { const char *entity; char c; } entities[] = {
+        { "&quot;", '"' }, { "&amp;", '&' }, { "&apos;", '\'' },
+        { "&lt;", '<' }, { "&gt;", '>' },
+    };
+    char *out = s;
+
+    while (*s) {
+        size_t i;
+        for (i = 0; i < ARRAY_SIZE(entities); i++) {
+            size_t n = strlen(entities[i].entity);
+            if (!strncmp(s, entities[i].entity, n)) {
+                *out++ = entities[i].c;
+                s += n;
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(entities)) {
+            *out++ = *s++;
+        }
+    }
+    *out = '\0';
+}
+
+/* 's' percent-encoded for a query string value (SigV4's canonical form). */
+static char *
+query_escape(const char *s)
+{
+    struct ds q = DS_EMPTY_INITIALIZER;
+
+    for (; *s; s++) {
+        unsigned char c = *s;
+        if (isalnum(c) || strchr("-._~", c)) {
+            ds_put_char(&q, c);
+        } else {
+            ds_put_format(&q, "%%%02X", c);
+        }
+    }
+    return ds_steal_cstr(&q);
+}
+
+static enum exporter_status
+s3_put_single(struct s3_sink *s, const char *key, const void *data,
+              size_t size, char **reason)
+{
+    struct exporter_http_response resp;
+    char md5[EXPORTER_MD5_HEX_LEN + 1];
+
+    enum exporter_status status = s3_request(s, "PUT", key, NULL,
+                                             "application/octet-stream",
+                                             data, size, &resp, reason);
+    if (status == EXPORTER_OK) {
+        exporter_http_md5_hex(data, size, md5);
+        status = s3_check_etag(s, "PUT", key, &resp, NULL, md5, reason);
+    }
+    exporter_http_response_destroy(&resp);
+    return status;
+}
+
+/* A multipart upload: CreateMultipartUpload, one UploadPart per
+ * 'part_size' bytes, CompleteMultipartUpload.  Every part's ETag is checked
+ * against its MD5, and the object's against S3's multipart ETag (the MD5
+ * of the parts' MD5s, "-" and the number of parts).  A failed upload is
+ * aborted, so that its parts do not linger in the bucket. */
+static enum exporter_status
+s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
+                 size_t size, char **reason)
+{
+    struct exporter_http_response resp;
+    enum exporter_status status;
+
+    status = s3_request(s, "POST", key, "uploads=",
+                        "application/octet-stream", NULL, 0, &resp, reason);
+    char *upload_id = (status == EXPORTER_OK
+                       ? xml_element(&resp, "UploadId")
+                       : NULL);
+    exporter_http_response_destroy(&resp);
+    if (status != EXPORTER_OK) {
+        return status;
+    }
+    if (!upload_id || !upload_id[0]) {
+        *reason = xasprintf("target %s: POST of %s%s?uploads: the answer "
+                            "has no UploadId", s->up.target, s->prefix, key);
+        free(upload_id);
+        return EXPORTER_UNAVAILABLE;
+    }
+    xml_unescape(upload_id);
+    char *upload_q = query_escape(upload_id);
+
+    size_t part_size = MAX(s->part_size, DIV_ROUND_UP(size, MAX_PARTS));
+    size_t n_parts = DIV_ROUND_UP(size, part_size);
+    struct ds complete = DS_EMPTY_INITIALIZER;
+    unsigned char *md5s = xmalloc(n_parts * EXPORTER_MD5_LEN);
+
+    ds_put_cstr(&complete, "<CompleteMultipartUpload>");
+    for (size_t i = 0; status == EXPORTER_OK && i < n_parts; i++) {
+        const char *part = (const char *) data + i * part_size;
+        size_t part_len = MIN(part_size, size - i * part_size);
+        char md5[EXPORTER_MD5_HEX_LEN + 1];
+        char *query = xasprintf("partNumber=%"PRIuSIZE"&uploadId=%s", i + 1,
+                                upload_q);
+
+        exporter_http_md5(part, part_len, &md5s[i * EXPORTER_MD5_LEN]);
+        exporter_http_md5_hex(part, part_len, md5);
+        status = s3_request(s, "PUT", key, query,
+                            "application/octet-stream", part, part_len,
+                            &resp, reason);
+        if (status == EXPORTER_OK) {
+            char *what = xasprintf("part %"PRIuSIZE" of %"PRIuSIZE, i + 1,
+                                   n_parts);
+            status = s3_check_etag(s, what, key, &resp, NULL, md5, reason);
+            free(what);
+        }
+        exporter_http_response_destroy(&resp);
+        free(query);
+        ds_put_format(&complete, "<Part><PartNumber>%"PRIuSIZE"</PartNumber>"
+                      "<ETag>\"%s\"</ETag></Part>", i + 1, md5);
+    }
+    ds_put_cstr(&complete, "</CompleteMultipartUpload>");
+
+    if (status == EXPORTER_OK) {
+        char *query = xasprintf("uploadId=%s", upload_q);
+        status = s3_request(s, "POST", key, query, "application/xml",
+                            complete.string, complete.length, &resp, reason);
+        free(query);
+        if (status == EXPORTER_OK) {
+            char expected[EXPORTER_MD5_HEX_LEN + 1 + 12];
+            char *etag = xml_element(&resp, "ETag");
+
+            exporter_http_md5_hex(md5s, n_parts * EXPORTER_MD5_LEN,
+                                  expected);
+            snprintf(expected + EXPORTER_MD5_HEX_LEN,
+                     sizeof expected - EXPORTER_MD5_HEX_LEN,
+                     "-%"PRIuSIZE, n_parts);
+            if (etag) {
+                xml_unescape(etag);
+            }
+            status = s3_check_etag(s, "CompleteMultipartUpload", key, &resp,
+                                   etag, expected, reason);
+            free(etag);
+        }
+        exporter_http_response_destroy(&resp);
+    }
+
+    if (status != EXPORTER_OK) {
+        /* AbortMultipartUpload; the reason stays the first failure's. */
+        char *query = xasprintf("uploadId=%s", upload_q);
+        char *abort_reason = NULL;
+        if (s3_request(s, "DELETE", key, query, NULL, NULL, 0, &resp,
+                       &abort_reason) != EXPORTER_OK) {
+            VLOG_WARN("%s: aborting the multipart upload of %s%s failed "
+                      "(%s); the bucket's lifecycle rules must remove its "
+                      "parts", s->up.target, s->prefix, key, abort_reason);
+        }
+        exporter_http_response_destroy(&resp);
+        free(abort_reason);
+        free(query);
+    }
+
+    ds_destroy(&complete);
+    free(md5s);
+    free(upload_q);
+    free(upload_id);
     return status;
 }
 
@@ -271,13 +489,23 @@ static enum exporter_status
 s3_put(struct exporter_sink *sink, const char *key, const void *data,
        size_t size, char **reason)
 {
-    return s3_request(s3_sink_cast(sink), "PUT", key, data, size, reason);
+    struct s3_sink *s = s3_sink_cast(sink);
+
+    return (size >= s->multipart_threshold
+            ? s3_put_multipart(s, key, data, size, reason)
+            : s3_put_single(s, key, data, size, reason));
 }
 
 static enum exporter_status
 s3_delete(struct exporter_sink *sink, const char *key, char **reason)
 {
-    return s3_request(s3_sink_cast(sink), "DELETE", key, NULL, 0, reason);
+    struct exporter_http_response resp;
+    enum exporter_status status = s3_request(s3_sink_cast(sink), "DELETE",
+                                             key, NULL, NULL, NULL, 0,
+                                             &resp, reason);
+
+    exporter_http_response_destroy(&resp);
+    return status;
 }
 
 const struct exporter_sink_class exporter_s3_class = {

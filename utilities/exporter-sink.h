@@ -22,9 +22,10 @@
  * and its credentials= names the configuration section it uses.
  *
  * Every operation reports one of the logger states of ovs-flowlog(7) and,
- * on failure, a reason for the operator.  Operations run in the exporter's
- * main loop and may block; a sink that talks to a network bounds each
- * operation with a timeout. */
+ * on failure, a reason for the operator.  Operations run in worker threads
+ * (exporter-worker.h), one at a time per sink, and may block; a sink that
+ * talks to a network bounds each operation with a timeout and gives up
+ * when exporter_workers_stopping(). */
 
 #include <stddef.h>
 

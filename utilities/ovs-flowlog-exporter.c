@@ -43,11 +43,16 @@
 #include "utilities/exporter-delivery.h"
 #include "utilities/exporter-logger.h"
 #include "utilities/exporter-spool.h"
+#include "utilities/exporter-worker.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter);
 
 #define SPOOL_DEFAULT "/var/spool/ovs-flowlog"
 #define SPOOL_MAX_BYTES_DEFAULT (1024ULL * 1024 * 1024)
+
+/* Threads for uploads and probes: a slow target holds one of them, and
+ * each destination has at most one upload in progress. */
+#define N_WORKERS 4
 
 /* Command line. */
 static char *listen_name;           /* --listen. */
@@ -170,6 +175,7 @@ main(int argc, char *argv[])
     daemonize_complete();
 
     exporter_loggers_init(cfg, notify_state);
+    exporter_workers_start(N_WORKERS);
     delivery = exporter_delivery_create(cfg, spool);
     VLOG_INFO("listening on %s, spool %s (bound %"PRIu64" bytes)",
               listen_name, spool_dir, spool_max_bytes);
@@ -177,6 +183,7 @@ main(int argc, char *argv[])
     while (!exiting) {
         accept_conns();
         run_conns();
+        exporter_workers_run();
         exporter_delivery_run(delivery);
         unixctl_server_run(unixctl);
 
@@ -186,6 +193,7 @@ main(int argc, char *argv[])
             exporter_conn_wait(node->conn);
         }
         exporter_delivery_wait(delivery);
+        exporter_workers_wait();
         unixctl_server_wait(unixctl);
         if (exiting) {
             poll_immediate_wake();
@@ -199,6 +207,7 @@ main(int argc, char *argv[])
         free(node);
     }
     pstream_close(listener);
+    exporter_workers_stop();
     exporter_delivery_destroy(delivery);
     exporter_loggers_destroy();
     exporter_spool_close(spool);
@@ -225,6 +234,7 @@ exporter_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
 
     exporter_loggers_format(&s);
     exporter_spool_format(spool, &s);
+    exporter_workers_format(&s);
     exporter_delivery_format(delivery, &s);
 
     unixctl_command_reply(conn, ds_cstr(&s));

@@ -1,5 +1,5 @@
 #! /bin/sh
-# swift-sandbox.sh start|stop|restart-proxy|stop-proxy|start-proxy DIR
+# swift-sandbox.sh start|stop|stop-proxy|start-proxy|pause-objects|resume-objects DIR
 #
 # A single-node OpenStack Swift (Debian's packages) on 127.0.0.1 for the
 # exporter's object-storage tests: rings with one device on a directory and
@@ -47,7 +47,10 @@ stop_pid () {
     if test -f "$dir/$1.pid"; then
         pid=`cat "$dir/$1.pid"`
         rm -f "$dir/$1.pid"
-        # Swift's servers fork workers; its parent takes them down on TERM.
+        # Swift's servers fork workers; its parent takes them down on TERM
+        # (once resumed, if pause-objects stopped them).
+        pkill -CONT -P $pid 2>/dev/null || true
+        kill -CONT $pid 2>/dev/null || true
         kill -TERM $pid 2>/dev/null || true
         for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
             kill -0 $pid 2>/dev/null || return 0
@@ -187,6 +190,14 @@ stop-proxy)
 start-proxy)
     start_server proxy
     wait_proxy
+    ;;
+pause-objects|resume-objects)
+    # SIGSTOP or SIGCONT the object server and its workers: uploads hang
+    # (the proxy waits for the object server) until it resumes.
+    test $cmd = pause-objects && sig=STOP || sig=CONT
+    pid=`cat "$dir/object.pid"`
+    pkill -$sig -P $pid
+    kill -$sig $pid
     ;;
 *)
     echo "$0: unknown command $cmd" >&2

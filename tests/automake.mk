@@ -38,6 +38,7 @@ TESTSUITE_AT = \
 	tests/exporter-config.at \
 	tests/exporter-spool.at \
 	tests/exporter-swift.at \
+	tests/exporter-keystone.at \
 	tests/exporter-vswitchd.at
 
 # tests/system-testsuite: root, veth, network namespaces.
@@ -70,6 +71,7 @@ EXTRA_DIST += \
 	tests/exporter-read.py \
 	tests/swift-sandbox.sh \
 	tests/s3-client.py \
+	tests/keystone-sandbox.sh \
 	tests/keystone-token-server.py
 
 TESTSUITE = tests/testsuite

@@ -38,7 +38,8 @@ TESTSUITE_AT = \
 	tests/exporter-config.at \
 	tests/exporter-spool.at \
 	tests/exporter-swift.at \
-	tests/exporter-vswitchd.at
+	tests/exporter-vswitchd.at \
+	tests/exporter-faults.at
 
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \
@@ -69,7 +70,8 @@ EXTRA_DIST += \
 	tests/flowlog-pcap-oracle.py \
 	tests/exporter-read.py \
 	tests/swift-sandbox.sh \
-	tests/keystone-token-server.py
+	tests/keystone-token-server.py \
+	tests/objstore-sums.py
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite

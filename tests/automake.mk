@@ -39,7 +39,8 @@ TESTSUITE_AT = \
 	tests/exporter-spool.at \
 	tests/exporter-swift.at \
 	tests/exporter-keystone.at \
-	tests/exporter-vswitchd.at
+	tests/exporter-vswitchd.at \
+	tests/exporter-faults.at
 
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \
@@ -72,7 +73,8 @@ EXTRA_DIST += \
 	tests/swift-sandbox.sh \
 	tests/s3-client.py \
 	tests/keystone-sandbox.sh \
-	tests/keystone-token-server.py
+	tests/keystone-token-server.py \
+	tests/objstore-sums.py
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite

@@ -175,7 +175,13 @@ stall(struct exporter_conn *c, enum stall why, uint64_t size,
       const Flowlog__SnapshotBegin *b, const char *error)
 {
     if (c->stall == STALL_NONE) {
-        if (why == STALL_FULL) {
+        if (why == STALL_FULL && error) {
+            VLOG_WARN("%s: spool full: not acknowledging snapshot %s/%"PRIu64
+                      " of logger %s: %s (free space on the spool's file "
+                      "system or fix delivery); ovs-vswitchd keeps it and "
+                      "sends it again once the spool has room", conn_desc(c),
+                      b->boot_uuid, b->seq, b->logger->name, error);
+        } else if (why == STALL_FULL) {
             VLOG_WARN("%s: spool full: not acknowledging snapshot %s/%"PRIu64
                       " of logger %s (raise --spool-max-bytes or fix "
                       "delivery); ovs-vswitchd keeps it and sends it again "
@@ -362,8 +368,13 @@ handle_end(struct exporter_conn *c, const Flowlog__Message *msg)
             c->n_refused++;
         } else {
             char *error;
-            if (exporter_spool_add(c->spool, b, &c->frames, &error)) {
-                stall(c, STALL_ERROR, c->frames.size, b, error);
+            int retval = exporter_spool_add(c->spool, b, &c->frames, &error);
+            if (retval) {
+                /* Out of space is the spool being full: retried as soon as
+                 * there is room.  Other errors are retried after a while. */
+                stall(c, (retval == ENOSPC || retval == EDQUOT
+                          ? STALL_FULL : STALL_ERROR),
+                      c->frames.size, b, error);
                 c->n_refused++;
                 free(error);
             } else {

@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "byte-order.h"
@@ -66,6 +67,7 @@ struct exporter_spool {
     uint64_t max_bytes;
     uint64_t bytes;                 /* Sum of the entries' sizes. */
     bool full;                      /* Last has_room() said no. */
+    bool disk_full;                 /* A write failed for want of space. */
     struct hmap entries;            /* struct exporter_spool_entry. */
     struct hmap delivered;          /* struct delivered. */
     struct ovs_list delivered_lru;
@@ -515,14 +517,33 @@ exporter_spool_knows(const struct exporter_spool *spool,
             || delivered_find(spool, boot_uuid, seq));
 }
 
+/* After a write failed with ENOSPC or EDQUOT: true once the spool's file
+ * system has room for 'size' bytes again, with a margin for the directory
+ * and the file system's own blocks. */
+static bool
+disk_has_room(struct exporter_spool *spool, uint64_t size)
+{
+    struct statvfs vfs;
+
+    if (statvfs(spool->dir, &vfs)) {
+        return false;
+    }
+    return (uint64_t) vfs.f_bavail * vfs.f_frsize >= size + 2 * vfs.f_bsize;
+}
+
 /* True if a snapshot whose frames take 'frames_size' bytes fits in the
- * spool's bound.  Remembers the answer for exporter_spool_format(). */
+ * spool's bound and, after a write failed for want of space, on its file
+ * system.  Remembers the answer for exporter_spool_format(). */
 bool
 exporter_spool_has_room(struct exporter_spool *spool, uint64_t frames_size)
 {
     uint64_t size = frames_size + SPOOL_MAGIC_LEN;
 
-    spool->full = (size > spool->max_bytes
+    if (spool->disk_full && disk_has_room(spool, size)) {
+        spool->disk_full = false;
+    }
+    spool->full = (spool->disk_full
+                   || size > spool->max_bytes
                    || spool->bytes > spool->max_bytes - size);
     return !spool->full;
 }
@@ -605,6 +626,9 @@ out:
     if (retval) {
         *error = xasprintf("%s %s/%s failed (%s)", what, spool->dir,
                            e->file_name, ovs_strerror(retval));
+        if (retval == ENOSPC || retval == EDQUOT) {
+            spool->disk_full = spool->full = true;
+        }
         if (dfd >= 0) {
             unlinkat(dfd, tmp, 0);
             if (!strcmp(what, "fsync of the directory of")) {
@@ -735,7 +759,9 @@ exporter_spool_format(const struct exporter_spool *spool, struct ds *s)
     ds_put_format(s, "  entries: %"PRIuSIZE", bytes: %"PRIu64", bound: "
                   "%"PRIu64" bytes%s\n", hmap_count(&spool->entries),
                   spool->bytes, spool->max_bytes,
-                  spool->full ? " (spool full: not acknowledging)" : "");
+                  (spool->disk_full
+                   ? " (file system full: not acknowledging)"
+                   : spool->full ? " (spool full: not acknowledging)" : ""));
     ds_put_format(s, "  written: %"PRIu64", delivered: %"PRIu64
                   ", unreadable: %"PRIu64"\n", spool->n_added,
                   spool->n_removed, spool->n_quarantined);

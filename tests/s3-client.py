@@ -5,6 +5,9 @@
     s3-client.py ENDPOINT get BUCKET KEY FILE    the object into FILE
     s3-client.py ENDPOINT etag BUCKET KEY        its ETag, quotes stripped
     s3-client.py ENDPOINT uploads BUCKET         unfinished multipart uploads
+    s3-client.py ENDPOINT start-upload BUCKET KEY
+                          a multipart upload of KEY left unfinished, with one
+                          part of 5 MiB, as an interrupted uploader leaves it
 
 Credentials: S3_ACCESS_KEY and S3_SECRET_KEY (default: the test Swift's
 TempAuth user through s3api), S3_REGION (default us-east-1).  Exit status
@@ -42,6 +45,10 @@ def main(argv):
         s3.download_file(bucket, argv[4], argv[5])
     elif cmd == "etag":
         print(s3.head_object(Bucket=bucket, Key=argv[4])["ETag"].strip('"'))
+    elif cmd == "start-upload":
+        u = s3.create_multipart_upload(Bucket=bucket, Key=argv[4])
+        s3.upload_part(Bucket=bucket, Key=argv[4], UploadId=u["UploadId"],
+                       PartNumber=1, Body=b"x" * (5 * 1024 * 1024))
     elif cmd == "uploads":
         for u in s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
             print(u["Key"], u["UploadId"])

@@ -183,8 +183,8 @@ s3_error_code(const struct exporter_http_response *resp)
             : xstrdup(""));
 }
 
-/* Sends one request for object 'key' with the sorted query string 'query'
- * (or NULL) and a body of 'size' bytes of 'data', and maps the answer to a
+/* Sends one request for object 'key' (NULL: for the bucket) with the sorted
+ * query string 'query' (or NULL) and a body of 'size' bytes of 'data', and maps the answer to a
  * status, with the reason in '*reason' if it is not EXPORTER_OK.  Stores
  * the response in '*resp', which the caller destroys. */
 static enum exporter_status
@@ -193,7 +193,7 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
            const void *data, size_t size,
            struct exporter_http_response *resp, char **reason)
 {
-    char *path = xasprintf("%s%s", s->prefix, key);
+    char *path = key ? xasprintf("%s%s", s->prefix, key) : xstrdup("");
     char *escaped = exporter_http_escape_path(path);
     char *url = xasprintf("%s%s%s%s", s->base_url, escaped,
                           query ? "?" : "", query ? query : "");
@@ -297,11 +297,11 @@ s3_check_etag(struct s3_sink *s, const char *what, const char *key,
     return EXPORTER_UNAVAILABLE;
 }
 
-/* The text of the first <'tag'> element of an XML response, or NULL. */
+/* The text of the first <'tag'> element in 'xml', or NULL. */
 static char *
-xml_element(const struct exporter_http_response *resp, const char *tag)
+xml_element(const char *xml, const char *tag)
 {
-    const char *body = ds_cstr_ro(&resp->body);
+    const char *body = xml;
     char *open = xasprintf("<%s>", tag);
     char *close = xasprintf("</%s>", tag);
     const char *start = strstr(body, open);
@@ -360,6 +360,84 @@ query_escape(const char *s)
     return ds_steal_cstr(&q);
 }
 
+/* AbortMultipartUpload of 'upload_id' (unescaped) of object 'key', so that
+ * its parts do not linger.  Logs a failure. */
+static void
+s3_abort(struct s3_sink *s, const char *key, const char *upload_id)
+{
+    struct exporter_http_response resp;
+    char *upload_q = query_escape(upload_id);
+    char *query = xasprintf("uploadId=%s", upload_q);
+    char *reason = NULL;
+
+    if (s3_request(s, "DELETE", key, query, NULL, NULL, 0, &resp, &reason)
+        != EXPORTER_OK) {
+        VLOG_WARN("%s: aborting multipart upload %s of %s%s failed (%s); "
+                  "the bucket's lifecycle rules must remove its parts",
+                  s->up.target, upload_id, s->prefix, key, reason);
+    }
+    exporter_http_response_destroy(&resp);
+    free(reason);
+    free(query);
+    free(upload_q);
+}
+
+/* Aborts the multipart uploads of object 'key' other than 'upload_id': an
+ * exporter killed in the middle of one leaves it behind, and the retry
+ * after the restart starts another.  Best effort: failures are logged. */
+static void
+s3_sweep(struct s3_sink *s, const char *key, const char *upload_id)
+{
+    struct exporter_http_response resp;
+    char *full_key = xasprintf("%s%s", s->prefix, key);
+    char *prefix_q = query_escape(full_key);
+    char *query = xasprintf("prefix=%s&uploads=", prefix_q);
+    char *reason = NULL;
+
+    if (s3_request(s, "GET", NULL, query, NULL, NULL, 0, &resp, &reason)
+        != EXPORTER_OK) {
+        VLOG_WARN("%s: listing the multipart uploads of %s failed (%s)",
+                  s->up.target, full_key, reason);
+    } else {
+        /* <Upload><Key>K</Key><UploadId>U</UploadId>...</Upload>... */
+        const char *p = ds_cstr_ro(&resp.body);
+        int n = 0;
+
+        while ((p = strstr(p, "<Upload>")) != NULL) {
+            const char *end = strstr(p, "</Upload>");
+            if (!end) {
+                break;
+            }
+
+            char *upload = xmemdup0(p, end - p);
+            char *k = xml_element(upload, "Key");
+            char *u = xml_element(upload, "UploadId");
+            free(upload);
+            if (k && u) {
+                xml_unescape(k);
+                xml_unescape(u);
+                if (!strcmp(k, full_key) && strcmp(u, upload_id)) {
+                    s3_abort(s, key, u);
+                    n++;
+                }
+            }
+            free(k);
+            free(u);
+            p = end;
+        }
+        if (n) {
+            VLOG_INFO("%s: aborted %d earlier multipart upload%s of %s, "
+                      "left by an interrupted attempt", s->up.target, n,
+                      n == 1 ? "" : "s", full_key);
+        }
+    }
+    exporter_http_response_destroy(&resp);
+    free(reason);
+    free(query);
+    free(prefix_q);
+    free(full_key);
+}
+
 static enum exporter_status
 s3_put_single(struct s3_sink *s, const char *key, const void *data,
               size_t size, char **reason)
@@ -393,7 +471,7 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
     status = s3_request(s, "POST", key, "uploads=",
                         "application/octet-stream", NULL, 0, &resp, reason);
     char *upload_id = (status == EXPORTER_OK
-                       ? xml_element(&resp, "UploadId")
+                       ? xml_element(ds_cstr_ro(&resp.body), "UploadId")
                        : NULL);
     exporter_http_response_destroy(&resp);
     if (status != EXPORTER_OK) {
@@ -446,7 +524,7 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
         free(query);
         if (status == EXPORTER_OK) {
             char expected[EXPORTER_MD5_HEX_LEN + 1 + 12];
-            char *etag = xml_element(&resp, "ETag");
+            char *etag = xml_element(ds_cstr_ro(&resp.body), "ETag");
 
             exporter_http_md5_hex(md5s, n_parts * EXPORTER_MD5_LEN,
                                   expected);
@@ -464,18 +542,10 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
     }
 
     if (status != EXPORTER_OK) {
-        /* AbortMultipartUpload; the reason stays the first failure's. */
-        char *query = xasprintf("uploadId=%s", upload_q);
-        char *abort_reason = NULL;
-        if (s3_request(s, "DELETE", key, query, NULL, NULL, 0, &resp,
-                       &abort_reason) != EXPORTER_OK) {
-            VLOG_WARN("%s: aborting the multipart upload of %s%s failed "
-                      "(%s); the bucket's lifecycle rules must remove its "
-                      "parts", s->up.target, s->prefix, key, abort_reason);
-        }
-        exporter_http_response_destroy(&resp);
-        free(abort_reason);
-        free(query);
+        /* The reason stays the first failure's. */
+        s3_abort(s, key, upload_id);
+    } else {
+        s3_sweep(s, key, upload_id);
     }
 
     ds_destroy(&complete);

@@ -71,6 +71,7 @@ EXTRA_DIST += \
 	tests/flowlog-pcap-oracle.py \
 	tests/exporter-read.py \
 	tests/swift-sandbox.sh \
+	tests/sandbox-lib.sh \
 	tests/s3-client.py \
 	tests/keystone-sandbox.sh \
 	tests/keystone-token-server.py \

@@ -50,23 +50,7 @@ then
     exit 77
 fi
 
-free_port () {
-    $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-stop_pid () {
-    if test -f "$dir/$1.pid"; then
-        pid=`cat "$dir/$1.pid"`
-        rm -f "$dir/$1.pid"
-        kill -TERM $pid 2>/dev/null || true
-        for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-            kill -0 $pid 2>/dev/null || return 0
-            test "`ps -o stat= -p $pid 2>/dev/null | cut -c1`" != Z || return 0
-            sleep 0.1
-        done
-        kill -KILL $pid 2>/dev/null || true
-    fi
-}
+. "`dirname "$0"`/sandbox-lib.sh"
 
 manage () {
     keystone-manage --config-file "$dir/keystone.conf" "$@" >>"$dir/keystone-manage.log" 2>&1
@@ -80,7 +64,6 @@ start)
     proxy=`free_port`
     region=KR1
     admin_pass=adminpass
-    user=`id -un`
     ks_url=http://127.0.0.1:$ks_port
 
     cat > "$dir/keystone.conf" <<EOS
@@ -102,30 +85,10 @@ key_repository = $dir/credential-keys
 password_hash_rounds = 4
 EOS
 
-    cat > "$dir/proxy-server.conf" <<EOS
-[DEFAULT]
-bind_ip = 127.0.0.1
-bind_port = $proxy
-workers = 1
-user = $user
-swift_dir = $swiftdir
-log_facility = LOG_LOCAL0
-log_level = WARNING
-log_name = swift-keystone
-[pipeline:main]
-pipeline = catch_errors gatekeeper proxy-logging cache authtoken keystoneauth copy slo dlo proxy-logging proxy-server
-[app:proxy-server]
-use = egg:swift#proxy
-account_autocreate = true
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-[filter:cache]
-use = egg:swift#memcache
-memcache_servers = 127.0.0.1:$MEMCACHE_PORT
+    {
+        proxy_conf $proxy "$swiftdir" $MEMCACHE_PORT swift-keystone \
+                   "authtoken keystoneauth"
+        cat <<EOS
 [filter:authtoken]
 paste.filter_factory = keystonemiddleware.auth_token:filter_factory
 www_authenticate_uri = $ks_url/v3
@@ -144,24 +107,11 @@ include_service_catalog = false
 [filter:keystoneauth]
 use = egg:swift#keystoneauth
 operator_roles = admin, member
-[filter:copy]
-use = egg:swift#copy
-[filter:slo]
-use = egg:swift#slo
-[filter:dlo]
-use = egg:swift#dlo
 EOS
+    } > "$dir/proxy-server.conf"
 
     # The proxy needs Keystone only once requests come.
-    $PY - "$swiftdir" "$dir" >>"$dir/proxy.log" 2>&1 <<'PYEOF' &
-import sys
-swiftdir, d = sys.argv[1], sys.argv[2]
-from swift.common.utils import set_swift_dir
-set_swift_dir(swiftdir)
-from swift.common.wsgi import run_wsgi
-sys.exit(run_wsgi("%s/proxy-server.conf" % d, "proxy-server", verbose=True))
-PYEOF
-    echo $! > "$dir/proxy.pid"
+    start_swift "$swiftdir" proxy
 
     # Keystone's public application in Python's wsgiref server (one
     # request at a time, which is all the tests need).  It imports Keystone

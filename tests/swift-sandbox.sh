@@ -25,41 +25,7 @@ if test ! -x $PY || ! $PY -c 'import swift.proxy.server, swift.common.middleware
     exit 77
 fi
 
-free_port () {
-    $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-start_server () {
-    # start_server NAME: runs Swift's NAME-server with DIR's configuration.
-    $PY - "$dir" "$1" >>"$dir/$1.log" 2>&1 <<'PYEOF' &
-import sys
-d, name = sys.argv[1], sys.argv[2]
-from swift.common.utils import set_swift_dir
-set_swift_dir(d)
-from swift.common.wsgi import run_wsgi
-sys.exit(run_wsgi("%s/%s-server.conf" % (d, name), "%s-server" % name,
-                  verbose=True))
-PYEOF
-    echo $! > "$dir/$1.pid"
-}
-
-stop_pid () {
-    if test -f "$dir/$1.pid"; then
-        pid=`cat "$dir/$1.pid"`
-        rm -f "$dir/$1.pid"
-        # Swift's servers fork workers; its parent takes them down on TERM
-        # (once resumed, if pause-objects stopped them).
-        pkill -CONT -P $pid 2>/dev/null || true
-        kill -CONT $pid 2>/dev/null || true
-        kill -TERM $pid 2>/dev/null || true
-        for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-            kill -0 $pid 2>/dev/null || return 0
-            test "`ps -o stat= -p $pid 2>/dev/null | cut -c1`" != Z || return 0
-            sleep 0.1
-        done
-        kill -KILL $pid 2>/dev/null || true
-    fi
-}
+. "`dirname "$0"`/sandbox-lib.sh"
 
 wait_proxy () {
     . "$dir/env"
@@ -131,23 +97,9 @@ use = egg:swift#$s
 [$s-updater]
 EOS
     done
-    cat > "$dir/proxy-server.conf" <<EOS
-$common
-bind_port = $proxy
-[pipeline:main]
-pipeline = catch_errors gatekeeper proxy-logging cache s3api tempauth copy slo dlo proxy-logging proxy-server
-[app:proxy-server]
-use = egg:swift#proxy
-account_autocreate = true
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-[filter:cache]
-use = egg:swift#memcache
-memcache_servers = 127.0.0.1:$memcache
+    {
+        proxy_conf $proxy "$dir" $memcache swift "s3api tempauth"
+        cat <<EOS
 [filter:s3api]
 use = egg:swift#s3api
 location = us-east-1
@@ -156,13 +108,8 @@ storage_domain = localhost
 [filter:tempauth]
 use = egg:swift#tempauth
 user_test_tester = testing .admin
-[filter:copy]
-use = egg:swift#copy
-[filter:slo]
-use = egg:swift#slo
-[filter:dlo]
-use = egg:swift#dlo
 EOS
+    } > "$dir/proxy-server.conf"
     # Rings: one device, one replica; the three in parallel (each
     # swift-ring-builder call is mostly Python's start-up).
     for s in account container object; do
@@ -175,7 +122,7 @@ EOS
     memcached -l 127.0.0.1 -p $memcache -U 0 -m 16 -u `id -un` >"$dir/memcached.log" 2>&1 &
     echo $! > "$dir/memcached.pid"
     for s in account container object proxy; do
-        start_server $s
+        start_swift "$dir" $s
     done
     wait_proxy
     ;;
@@ -188,7 +135,7 @@ stop-proxy)
     stop_pid proxy
     ;;
 start-proxy)
-    start_server proxy
+    start_swift "$dir" proxy
     wait_proxy
     ;;
 pause-objects|resume-objects)

@@ -262,21 +262,21 @@ exporter_http_sha256_hex(const void *data, size_t size, char hex[65])
     to_hex(md, n, hex);
 }
 
-/* 'path' percent-encoded for a URL, '/' kept.  Every byte but the
- * unreserved ones is encoded, which is also the canonical form that
- * AWS Signature V4 signs. */
+/* 's' percent-encoded for a URL path (with 'keep_slash') or a query string
+ * value.  Every byte but the unreserved ones (and '/' in a path) is
+ * encoded, which is also the canonical form that AWS Signature V4 signs. */
 char *
-exporter_http_escape_path(const char *path)
+exporter_http_escape(const char *s, bool keep_slash)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    struct ds e = DS_EMPTY_INITIALIZER;
 
-    for (const char *p = path; *p; p++) {
-        unsigned char c = *p;
-        if (isalnum(c) || strchr("-._~/", c)) {
-            ds_put_char(&s, c);
+    for (; *s; s++) {
+        unsigned char c = *s;
+        if (isalnum(c) || strchr("-._~", c) || (c == '/' && keep_slash)) {
+            ds_put_char(&e, c);
         } else {
-            ds_put_format(&s, "%%%02X", c);
+            ds_put_format(&e, "%%%02X", c);
         }
     }
-    return ds_steal_cstr(&s);
+    return ds_steal_cstr(&e);
 }

@@ -61,7 +61,7 @@ const char *exporter_http_header(const struct exporter_http_response *,
                                  const char *name);
 bool exporter_http_etag_matches(const struct exporter_http_response *,
                                 const void *data, size_t size);
-char *exporter_http_escape_path(const char *path);
+char *exporter_http_escape(const char *, bool keep_slash);
 void exporter_http_sha256_hex(const void *data, size_t size,
                               char hex[65]);
 

@@ -170,17 +170,32 @@ s3_close(struct exporter_sink *sink)
     free(s);
 }
 
+/* The text of the first <'tag'> element in 'xml', or NULL. */
+static char *
+xml_element(const char *xml, const char *tag)
+{
+    const char *body = xml;
+    char *open = xasprintf("<%s>", tag);
+    char *close = xasprintf("</%s>", tag);
+    const char *start = strstr(body, open);
+    const char *end = start ? strstr(start, close) : NULL;
+    char *value = (end
+                   ? xmemdup0(start + strlen(open),
+                              end - (start + strlen(open)))
+                   : NULL);
+
+    free(open);
+    free(close);
+    return value;
+}
+
 /* The <Code> of an S3 error document, or "". */
 static char *
 s3_error_code(const struct exporter_http_response *resp)
 {
-    const char *body = ds_cstr_ro(&resp->body);
-    const char *start = strstr(body, "<Code>");
-    const char *end = start ? strstr(start, "</Code>") : NULL;
+    char *code = xml_element(ds_cstr_ro(&resp->body), "Code");
 
-    return (end
-            ? xmemdup0(start + 6, end - (start + 6))
-            : xstrdup(""));
+    return code ? code : xstrdup("");
 }
 
 /* Sends one request for object 'key' (NULL: for the bucket) with the sorted
@@ -194,7 +209,7 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
            struct exporter_http_response *resp, char **reason)
 {
     char *path = key ? xasprintf("%s%s", s->prefix, key) : xstrdup("");
-    char *escaped = exporter_http_escape_path(path);
+    char *escaped = exporter_http_escape(path, true);
     char *url = xasprintf("%s%s%s%s", s->base_url, escaped,
                           query ? "?" : "", query ? query : "");
     free(escaped);
@@ -297,24 +312,6 @@ s3_check_etag(struct s3_sink *s, const char *what, const char *key,
     return EXPORTER_UNAVAILABLE;
 }
 
-/* The text of the first <'tag'> element in 'xml', or NULL. */
-static char *
-xml_element(const char *xml, const char *tag)
-{
-    const char *body = xml;
-    char *open = xasprintf("<%s>", tag);
-    char *close = xasprintf("</%s>", tag);
-    const char *start = strstr(body, open);
-    const char *end = start ? strstr(start, close) : NULL;
-    char *value = (end
-                   ? xmemdup0(start + strlen(open),
-                              end - (start + strlen(open)))
-                   : NULL);
-
-    free(open);
-    free(close);
-    return value;
-}
 
 /* Undoes XML's five predefined entities in 's', in place. */
 static void
@@ -343,30 +340,13 @@ xml_unescape(char *s)
     *out = '\0';
 }
 
-/* 's' percent-encoded for a query string value (SigV4's canonical form). */
-static char *
-query_escape(const char *s)
-{
-    struct ds q = DS_EMPTY_INITIALIZER;
-
-    for (; *s; s++) {
-        unsigned char c = *s;
-        if (isalnum(c) || strchr("-._~", c)) {
-            ds_put_char(&q, c);
-        } else {
-            ds_put_format(&q, "%%%02X", c);
-        }
-    }
-    return ds_steal_cstr(&q);
-}
-
 /* AbortMultipartUpload of 'upload_id' (unescaped) of object 'key', so that
  * its parts do not linger.  Logs a failure. */
 static void
 s3_abort(struct s3_sink *s, const char *key, const char *upload_id)
 {
     struct exporter_http_response resp;
-    char *upload_q = query_escape(upload_id);
+    char *upload_q = exporter_http_escape(upload_id, false);
     char *query = xasprintf("uploadId=%s", upload_q);
     char *reason = NULL;
 
@@ -390,7 +370,7 @@ s3_sweep(struct s3_sink *s, const char *key, const char *upload_id)
 {
     struct exporter_http_response resp;
     char *full_key = xasprintf("%s%s", s->prefix, key);
-    char *prefix_q = query_escape(full_key);
+    char *prefix_q = exporter_http_escape(full_key, false);
     char *query = xasprintf("prefix=%s&uploads=", prefix_q);
     char *reason = NULL;
 
@@ -484,7 +464,7 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
         return EXPORTER_UNAVAILABLE;
     }
     xml_unescape(upload_id);
-    char *upload_q = query_escape(upload_id);
+    char *upload_q = exporter_http_escape(upload_id, false);
 
     size_t part_size = MAX(s->part_size, DIV_ROUND_UP(size, MAX_PARTS));
     size_t n_parts = DIV_ROUND_UP(size, part_size);

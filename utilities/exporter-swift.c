@@ -402,7 +402,7 @@ swift_object_request(struct swift_sink *ss, const char *method,
 {
     enum exporter_status status = EXPORTER_OK;
     char *path = xasprintf("%s/%s%s", ss->container, ss->prefix, key);
-    char *escaped = exporter_http_escape_path(path);
+    char *escaped = exporter_http_escape(path, true);
     char *url = NULL;
     free(path);
 

@@ -23,3 +23,21 @@ noinst_LIBRARIES += lib/libflowlog-file.a
 lib_libflowlog_file_a_SOURCES = lib/flowlog-file.c lib/flowlog-file.h
 lib_libflowlog_file_a_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS)
 $(lib_libflowlog_file_a_OBJECTS): ovs/.flowlog-configured | ovs-libs
+
+# Sinks: storing files in a directory, OpenStack Swift or an S3 API, with
+# the credentials of the exporter's configuration file, for the exporter
+# and the tools.  Needs libcurl, libcrypto and libinih.
+noinst_LIBRARIES += lib/libflowlog-sink.a
+lib_libflowlog_sink_a_SOURCES = \
+	lib/flowlog-sink.c \
+	lib/flowlog-sink.h \
+	lib/flowlog-sink-config.c \
+	lib/flowlog-sink-config.h \
+	lib/flowlog-sink-file.c \
+	lib/flowlog-sink-http.c \
+	lib/flowlog-sink-http.h \
+	lib/flowlog-sink-s3.c \
+	lib/flowlog-sink-swift.c
+lib_libflowlog_sink_a_CPPFLAGS = \
+	$(AM_CPPFLAGS) $(INIH_CFLAGS) $(LIBCURL_CFLAGS) $(LIBCRYPTO_CFLAGS)
+$(lib_libflowlog_sink_a_OBJECTS): ovs/.flowlog-configured | ovs-libs

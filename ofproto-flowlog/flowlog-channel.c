@@ -25,11 +25,13 @@
  * beyond the queue is one frame. */
 
 #include <config.h>
-#include "ofproto-flowlog/flowlog-private.h"
+#include "ofproto-flowlog/flowlog-channel.h"
 
 #include <errno.h>
 
 #include "lib/flowlog-msg.h"
+#include "lib/flowlog-record.h"
+#include "ofproto-flowlog/flowlog-snapshot.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"

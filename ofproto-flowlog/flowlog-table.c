@@ -24,7 +24,7 @@
  * slot. */
 
 #include <config.h>
-#include "ofproto-flowlog/flowlog-private.h"
+#include "ofproto-flowlog/flowlog-table.h"
 
 #include <stdlib.h>
 
@@ -59,7 +59,6 @@ struct fl_ivport {
 /* Records on this host, all loggers and open intervals together. */
 static atomic_uint64_t fl_n_records = ATOMIC_VAR_INIT(0);
 
-uint64_t fl_records_total(void);
 uint64_t
 fl_records_total(void)
 {
@@ -68,7 +67,6 @@ fl_records_total(void)
     return n;
 }
 
-size_t fl_record_size(void);
 size_t
 fl_record_size(void)
 {

@@ -25,11 +25,14 @@
  * registers, metadata and in_port. */
 
 #include <config.h>
-#include "ofproto-flowlog/flowlog-private.h"
+#include "ofproto-flowlog/flowlog-xlate.h"
 
 #include "dpif.h"
 #include "flow.h"
 #include "hash.h"
+#include "ofproto-flowlog/flowlog.h"
+#include "ofproto-flowlog/flowlog-ports.h"
+#include "ofproto-flowlog/flowlog-table.h"
 #include "ofproto/ofproto-dpif-rid.h"
 #include "ofproto/ofproto-dpif-xlate-cache.h"
 #include "openvswitch/vlog.h"

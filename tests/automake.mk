@@ -23,6 +23,7 @@ TESTSUITE_MACROS_AT = \
 
 # tests/testsuite: dummy datapath.
 TESTSUITE_AT = \
+	tests/layout.at \
 	tests/flowlog-smoke.at \
 	tests/flowlog-records.at \
 	tests/flowlog-tcp-flags.at \
@@ -75,7 +76,8 @@ EXTRA_DIST += \
 	tests/s3-client.py \
 	tests/keystone-sandbox.sh \
 	tests/keystone-token-server.py \
-	tests/objstore-sums.py
+	tests/objstore-sums.py \
+	tests/check-layout.py
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite

@@ -42,7 +42,8 @@
  * built-in defaults apply (flowlog-max-records 2000000). */
 
 #include <config.h>
-#include "ofproto-flowlog/flowlog-private.h"
+#include "ofproto-flowlog/flowlog-ports.h"
+#include "ofproto-flowlog/flowlog-table.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "utilities/exporter-config.h"
+#include "lib/flowlog-sink-config.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -31,7 +31,7 @@
 VLOG_DEFINE_THIS_MODULE(exporter_config);
 
 /* The keys each credentials type= takes.  Keys that name secrets are
- * recognized by exporter_config_key_is_secret(). */
+ * recognized by sink_config_key_is_secret(). */
 struct type_info {
     const char *name;
     const char *keys[10];       /* NULL-terminated. */
@@ -89,13 +89,13 @@ types_format(struct ds *s)
 
 /* A section while the file is parsed: keys with the line they were on. */
 struct section {
-    struct exporter_credentials creds;
+    struct sink_credentials creds;
     int first_line;
     int type_line;
     struct shash lines;         /* Key -> line number (intptr_t). */
 };
 
-struct exporter_config {
+struct sink_config {
     char *file_name;
     char **file_roots;
     size_t n_file_roots;
@@ -103,7 +103,7 @@ struct exporter_config {
 };
 
 struct parse_ctx {
-    struct exporter_config *cfg;
+    struct sink_config *cfg;
     FILE *stream;
     int line;                   /* Line number of the line being parsed. */
     bool at_line_start;
@@ -144,7 +144,7 @@ ctx_error(struct parse_ctx *ctx, const char *format, ...)
 }
 
 static char *
-parse_file_roots(struct exporter_config *cfg, const char *value)
+parse_file_roots(struct sink_config *cfg, const char *value)
 {
     char *copy = xstrdup(value);
     char *save = NULL;
@@ -179,7 +179,7 @@ parse_file_roots(struct exporter_config *cfg, const char *value)
 }
 
 static struct section *
-section_get(struct exporter_config *cfg, const char *name, int line)
+section_get(struct sink_config *cfg, const char *name, int line)
 {
     struct section *s = shash_find_data(&cfg->sections, name);
 
@@ -199,7 +199,7 @@ parse_key(void *ctx_, const char *section, const char *name,
             const char *value)
 {
     struct parse_ctx *ctx = ctx_;
-    struct exporter_config *cfg = ctx->cfg;
+    struct sink_config *cfg = ctx->cfg;
 
     if (ctx->error) {
         return 0;
@@ -281,12 +281,12 @@ check_value(const char *key, const char *value)
                || !strcmp(key, "multipart-part-size")) {
         unsigned long long int n;
         if (!str_to_ullong(value, 10, &n)
-            || n < EXPORTER_S3_MIN_PART_SIZE
-            || n > EXPORTER_S3_MAX_PUT_SIZE) {
+            || n < SINK_S3_MIN_PART_SIZE
+            || n > SINK_S3_MAX_PUT_SIZE) {
             return xasprintf("\"%s\" is not a number of bytes between %llu "
                              "(5 MiB) and %llu (5 GiB), the limits of S3",
-                             value, EXPORTER_S3_MIN_PART_SIZE,
-                             EXPORTER_S3_MAX_PUT_SIZE);
+                             value, SINK_S3_MIN_PART_SIZE,
+                             SINK_S3_MAX_PUT_SIZE);
         }
     }
     return NULL;
@@ -294,7 +294,7 @@ check_value(const char *key, const char *value)
 
 /* Checks each section's keys against its type=, once all are known. */
 static char *
-check_sections(const struct exporter_config *cfg)
+check_sections(const struct sink_config *cfg)
 {
     const struct shash_node **sections = shash_sort(&cfg->sections);
     size_t n_sections = shash_count(&cfg->sections);
@@ -372,9 +372,9 @@ check_mode(const char *file_name, int fd)
  * Returns NULL on success, otherwise a malloc()'d message that names the
  * file, and the line and key at fault, and stores NULL in '*cfgp'. */
 char *
-exporter_config_load(const char *file_name, struct exporter_config **cfgp)
+sink_config_load(const char *file_name, struct sink_config **cfgp)
 {
-    struct exporter_config *cfg = xzalloc(sizeof *cfg);
+    struct sink_config *cfg = xzalloc(sizeof *cfg);
     char *error = NULL;
 
     cfg->file_name = xstrdup(file_name);
@@ -388,7 +388,7 @@ exporter_config_load(const char *file_name, struct exporter_config **cfgp)
             goto out;
         }
         VLOG_INFO("%s: not found, using the defaults (file-root=%s)",
-                  file_name, EXPORTER_FILE_ROOT_DEFAULT);
+                  file_name, SINK_FILE_ROOT_DEFAULT);
     } else {
         error = check_mode(file_name, fileno(stream));
         if (!error) {
@@ -418,12 +418,12 @@ exporter_config_load(const char *file_name, struct exporter_config **cfgp)
         fclose(stream);
     }
     if (!error && !cfg->n_file_roots) {
-        error = parse_file_roots(cfg, EXPORTER_FILE_ROOT_DEFAULT);
+        error = parse_file_roots(cfg, SINK_FILE_ROOT_DEFAULT);
     }
 
 out:
     if (error) {
-        exporter_config_destroy(cfg);
+        sink_config_destroy(cfg);
         cfg = NULL;
     }
     *cfgp = cfg;
@@ -431,7 +431,7 @@ out:
 }
 
 void
-exporter_config_destroy(struct exporter_config *cfg)
+sink_config_destroy(struct sink_config *cfg)
 {
     if (cfg) {
         struct shash_node *node;
@@ -455,14 +455,14 @@ exporter_config_destroy(struct exporter_config *cfg)
 }
 
 const char *
-exporter_config_file_name(const struct exporter_config *cfg)
+sink_config_file_name(const struct sink_config *cfg)
 {
     return cfg->file_name;
 }
 
 /* The directories below which file:// targets may write. */
 const char *const *
-exporter_config_file_roots(const struct exporter_config *cfg, size_t *n)
+sink_config_file_roots(const struct sink_config *cfg, size_t *n)
 {
     *n = cfg->n_file_roots;
     return (const char *const *) cfg->file_roots;
@@ -470,8 +470,8 @@ exporter_config_file_roots(const struct exporter_config *cfg, size_t *n)
 
 /* The credentials section 'name', or NULL if the file has none, or has one
  * without type= (a [default] that only sets file-root=). */
-const struct exporter_credentials *
-exporter_config_credentials(const struct exporter_config *cfg,
+const struct sink_credentials *
+sink_config_credentials(const struct sink_config *cfg,
                             const char *name)
 {
     const struct section *s = shash_find_data(&cfg->sections, name);
@@ -482,7 +482,7 @@ exporter_config_credentials(const struct exporter_config *cfg,
 /* True if the value of 'key' is a secret, which is never logged or
  * shown. */
 bool
-exporter_config_key_is_secret(const char *key)
+sink_config_key_is_secret(const char *key)
 {
     return (strstr(key, "password") || strstr(key, "secret")
             || strstr(key, "key") || strstr(key, "token"));
@@ -490,7 +490,7 @@ exporter_config_key_is_secret(const char *key)
 
 /* Appends a description of 'cfg' to 's', with secrets hidden. */
 void
-exporter_config_format(const struct exporter_config *cfg, struct ds *s)
+sink_config_format(const struct sink_config *cfg, struct ds *s)
 {
     ds_put_format(s, "config: %s\n", cfg->file_name);
     ds_put_cstr(s, "  file-root:");
@@ -511,7 +511,7 @@ exporter_config_format(const struct exporter_config *cfg, struct ds *s)
         const struct smap_node **keys = smap_sort(&sec->creds.keys);
         for (size_t j = 0; j < smap_count(&sec->creds.keys); j++) {
             ds_put_format(s, " %s=%s", keys[j]->key,
-                          (exporter_config_key_is_secret(keys[j]->key)
+                          (sink_config_key_is_secret(keys[j]->key)
                            ? "<hidden>" : keys[j]->value));
         }
         free(keys);
@@ -521,7 +521,7 @@ exporter_config_format(const struct exporter_config *cfg, struct ds *s)
 }
 
 const char *
-exporter_credentials_get(const struct exporter_credentials *creds,
+sink_cred(const struct sink_credentials *creds,
                          const char *key)
 {
     const char *value = smap_get(&creds->keys, key);

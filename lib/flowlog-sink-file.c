@@ -25,7 +25,7 @@
  * rename, fsync of the directory. */
 
 #include <config.h>
-#include "utilities/exporter-sink.h"
+#include "lib/flowlog-sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,24 +37,23 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
-#include "utilities/exporter-config.h"
+#include "lib/flowlog-sink-config.h"
 
 struct file_sink {
-    struct exporter_sink up;
+    struct sink up;
     char *dir;                  /* Target directory, no trailing '/'. */
     char *root;                 /* The file-root that holds 'dir'. */
 };
 
 static struct file_sink *
-file_sink_cast(struct exporter_sink *sink)
+file_sink_cast(struct sink *sink)
 {
-    ovs_assert(sink->class == &exporter_file_class);
-    return CONTAINER_OF(sink, struct file_sink, up);
+    return SINK_CAST(sink, struct file_sink, &sink_file_class);
 }
 
 /* Errors that retrying will not fix are configuration errors; the rest
  * (ENOSPC, EIO, ...) make the storage unavailable for now. */
-static enum exporter_status
+static enum sink_status
 errno_status(int error)
 {
     switch (error) {
@@ -66,9 +65,9 @@ errno_status(int error)
     case EISDIR:
     case ELOOP:
     case ENAMETOOLONG:
-        return EXPORTER_CONFIG_ERROR;
+        return SINK_CONFIG_ERROR;
     default:
-        return EXPORTER_UNAVAILABLE;
+        return SINK_UNAVAILABLE;
     }
 }
 
@@ -83,9 +82,9 @@ path_is_below(const char *path, const char *root)
     return !strncmp(path, root, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-static enum exporter_status
+static enum sink_status
 file_open(const char *target, const char *credentials OVS_UNUSED,
-          const struct exporter_config *cfg, struct exporter_sink **sinkp,
+          const struct sink_config *cfg, struct sink **sinkp,
           char **reason)
 {
     char *dir = xstrdup(target + strlen("file://"));
@@ -95,18 +94,18 @@ file_open(const char *target, const char *credentials OVS_UNUSED,
     }
 
     size_t n_roots;
-    const char *const *roots = exporter_config_file_roots(cfg, &n_roots);
+    const char *const *roots = sink_config_file_roots(cfg, &n_roots);
     for (size_t i = 0; i < n_roots; i++) {
         if (dir[0] == '/' && !strstr(dir, "/../") && !strstr(dir, "/./")
             && path_is_below(dir, roots[i])) {
             struct file_sink *fs = xzalloc(sizeof *fs);
 
-            fs->up.class = &exporter_file_class;
+            fs->up.class = &sink_file_class;
             fs->up.target = xstrdup(target);
             fs->dir = dir;
             fs->root = xstrdup(roots[i]);
             *sinkp = &fs->up;
-            return EXPORTER_OK;
+            return SINK_OK;
         }
     }
 
@@ -116,14 +115,14 @@ file_open(const char *target, const char *credentials OVS_UNUSED,
         ds_put_format(&s, "%s%s", i ? "," : "", roots[i]);
     }
     ds_put_format(&s, " (the directories that file-root= in [default] of "
-                  "%s allows)", exporter_config_file_name(cfg));
+                  "%s allows)", sink_config_file_name(cfg));
     *reason = ds_steal_cstr(&s);
     free(dir);
-    return EXPORTER_CONFIG_ERROR;
+    return SINK_CONFIG_ERROR;
 }
 
 static void
-file_close(struct exporter_sink *sink)
+file_close(struct sink *sink)
 {
     struct file_sink *fs = file_sink_cast(sink);
 
@@ -135,7 +134,7 @@ file_close(struct exporter_sink *sink)
 
 /* Creates directory 'path' (EEXIST is fine) and returns its real path in
  * '*realp' if that is still below 'real_root'. */
-static enum exporter_status
+static enum sink_status
 make_dir(const struct file_sink *fs, const char *path, const char *real_root,
          char **realp, char **reason)
 {
@@ -158,7 +157,7 @@ make_dir(const struct file_sink *fs, const char *path, const char *real_root,
                             "file-root %s", fs->up.target, path, real,
                             fs->root);
         free(real);
-        return EXPORTER_CONFIG_ERROR;
+        return SINK_CONFIG_ERROR;
     }
 
     struct stat st;
@@ -166,20 +165,20 @@ make_dir(const struct file_sink *fs, const char *path, const char *real_root,
         *reason = xasprintf("target %s: %s is not a directory",
                             fs->up.target, real);
         free(real);
-        return EXPORTER_CONFIG_ERROR;
+        return SINK_CONFIG_ERROR;
     }
     *realp = real;
-    return EXPORTER_OK;
+    return SINK_OK;
 }
 
 /* Creates the directory that holds object 'key', one level at a time from
  * the file-root down, and stores its real path in '*dirp' and the file's
  * base name in '*basep'. */
-static enum exporter_status
+static enum sink_status
 make_dirs(const struct file_sink *fs, const char *key, char **dirp,
           const char **basep, char **reason)
 {
-    enum exporter_status status = EXPORTER_OK;
+    enum sink_status status = SINK_OK;
     char *real_root = NULL;
     char *cur = NULL;
 
@@ -193,16 +192,16 @@ make_dirs(const struct file_sink *fs, const char *key, char **dirp,
             status = make_dir(fs, root, NULL, &real, reason);
             free(real);
             *p = c;
-            if (status != EXPORTER_OK || !c) {
+            if (status != SINK_OK || !c) {
                 break;
             }
         }
     }
-    if (status == EXPORTER_OK) {
+    if (status == SINK_OK) {
         status = make_dir(fs, root, NULL, &real_root, reason);
     }
     free(root);
-    if (status != EXPORTER_OK) {
+    if (status != SINK_OK) {
         return status;
     }
 
@@ -226,7 +225,7 @@ make_dirs(const struct file_sink *fs, const char *key, char **dirp,
         char *real = NULL;
         status = make_dir(fs, path, real_root, &real, reason);
         free(path);
-        if (status != EXPORTER_OK) {
+        if (status != SINK_OK) {
             break;
         }
         free(cur);
@@ -235,7 +234,7 @@ make_dirs(const struct file_sink *fs, const char *key, char **dirp,
     ds_destroy(&rel);
     free(real_root);
 
-    if (status != EXPORTER_OK) {
+    if (status != SINK_OK) {
         free(cur);
         cur = NULL;
     }
@@ -243,7 +242,7 @@ make_dirs(const struct file_sink *fs, const char *key, char **dirp,
     return status;
 }
 
-static enum exporter_status
+static enum sink_status
 file_failed(const struct file_sink *fs, const char *what, const char *dir,
             const char *name, int error, char **reason)
 {
@@ -252,24 +251,39 @@ file_failed(const struct file_sink *fs, const char *what, const char *dir,
     return errno_status(error);
 }
 
-static enum exporter_status
-file_put(struct exporter_sink *sink, const char *key, const void *data,
+/* Makes the directories of object 'key' and opens the one it goes in, as
+ * '*dfdp'; '*dirp' is its path (for messages, to be freed) and '*basep' the
+ * object's name in it. */
+static enum sink_status
+open_key_dir(const struct file_sink *fs, const char *key, int *dfdp,
+             char **dirp, const char **basep, char **reason)
+{
+    enum sink_status status = make_dirs(fs, key, dirp, basep, reason);
+
+    if (status != SINK_OK) {
+        return status;
+    }
+    *dfdp = open(*dirp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*dfdp < 0) {
+        status = file_failed(fs, "open", *dirp, "", errno, reason);
+        free(*dirp);
+        *dirp = NULL;
+    }
+    return status;
+}
+
+static enum sink_status
+file_put(struct sink *sink, const char *key, const void *data,
          size_t size, char **reason)
 {
     struct file_sink *fs = file_sink_cast(sink);
-    enum exporter_status status;
+    enum sink_status status;
     const char *base;
     char *dir;
+    int dfd;
 
-    status = make_dirs(fs, key, &dir, &base, reason);
-    if (status != EXPORTER_OK) {
-        return status;
-    }
-
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        status = file_failed(fs, "open", dir, "", errno, reason);
-        free(dir);
+    status = open_key_dir(fs, key, &dfd, &dir, &base, reason);
+    if (status != SINK_OK) {
         return status;
     }
 
@@ -296,20 +310,20 @@ file_put(struct exporter_sink *sink, const char *key, const void *data,
         p += n;
         left -= n;
     }
-    if (status == EXPORTER_OK && fsync(fd)) {
+    if (status == SINK_OK && fsync(fd)) {
         status = file_failed(fs, "fsync of", dir, tmp, errno, reason);
     }
-    if (close(fd) && status == EXPORTER_OK) {
+    if (close(fd) && status == SINK_OK) {
         status = file_failed(fs, "closing", dir, tmp, errno, reason);
     }
-    if (status == EXPORTER_OK && renameat(dfd, tmp, dfd, base)) {
+    if (status == SINK_OK && renameat(dfd, tmp, dfd, base)) {
         status = file_failed(fs, "renaming to", dir, base, errno, reason);
     }
-    if (status == EXPORTER_OK && fsync(dfd)) {
+    if (status == SINK_OK && fsync(dfd)) {
         status = file_failed(fs, "fsync of directory", dir, "", errno,
                              reason);
     }
-    if (status != EXPORTER_OK) {
+    if (status != SINK_OK) {
         unlinkat(dfd, tmp, 0);
     }
 
@@ -320,33 +334,28 @@ out:
     return status;
 }
 
-static enum exporter_status
-file_delete(struct exporter_sink *sink, const char *key, char **reason)
+static enum sink_status
+file_delete(struct sink *sink, const char *key, char **reason)
 {
     struct file_sink *fs = file_sink_cast(sink);
-    enum exporter_status status;
+    enum sink_status status;
     const char *base;
     char *dir;
+    int dfd;
 
-    status = make_dirs(fs, key, &dir, &base, reason);
-    if (status != EXPORTER_OK) {
+    status = open_key_dir(fs, key, &dfd, &dir, &base, reason);
+    if (status != SINK_OK) {
         return status;
     }
-
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        status = file_failed(fs, "open", dir, "", errno, reason);
-    } else {
-        if (unlinkat(dfd, base, 0) && errno != ENOENT) {
-            status = file_failed(fs, "removing", dir, base, errno, reason);
-        }
-        close(dfd);
+    if (unlinkat(dfd, base, 0) && errno != ENOENT) {
+        status = file_failed(fs, "removing", dir, base, errno, reason);
     }
+    close(dfd);
     free(dir);
     return status;
 }
 
-const struct exporter_sink_class exporter_file_class = {
+const struct sink_class sink_file_class = {
     .scheme = "file",
     .open = file_open,
     .close = file_close,

@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "utilities/exporter-http.h"
+#include "lib/flowlog-sink-http.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -24,9 +24,9 @@
 
 #include "ovs-thread.h"
 #include "util.h"
-#include "utilities/exporter-worker.h"
+#include "lib/flowlog-sink.h"
 
-/* Bounds on one request (see the comment in exporter-http.h). */
+/* Bounds on one request (see the comment in flowlog-sink-http.h). */
 #define CONNECT_TIMEOUT_MS 3000
 #define STALL_SECONDS 5         /* Abandon a transfer stalled this long. */
 #define REQUEST_TIMEOUT_MS 60000
@@ -35,12 +35,12 @@
  * document or a Keystone token response. */
 #define MAX_BODY (1024 * 1024)
 
-struct exporter_http {
+struct sink_http {
     CURL *curl;
 };
 
-struct exporter_http *
-exporter_http_create(void)
+struct sink_http *
+sink_http_create(void)
 {
     static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
     if (ovsthread_once_start(&once)) {
@@ -48,7 +48,7 @@ exporter_http_create(void)
         ovsthread_once_done(&once);
     }
 
-    struct exporter_http *http = xzalloc(sizeof *http);
+    struct sink_http *http = xzalloc(sizeof *http);
     http->curl = curl_easy_init();
     if (!http->curl) {
         out_of_memory();
@@ -57,7 +57,7 @@ exporter_http_create(void)
 }
 
 void
-exporter_http_destroy(struct exporter_http *http)
+sink_http_destroy(struct sink_http *http)
 {
     if (http) {
         curl_easy_cleanup(http->curl);
@@ -65,19 +65,19 @@ exporter_http_destroy(struct exporter_http *http)
     }
 }
 
-/* Abandons the transfer when the exporter exits. */
+/* Abandons the transfer once sink_stop_all() was called. */
 static int
 progress_cb(void *aux OVS_UNUSED, curl_off_t dltotal OVS_UNUSED,
             curl_off_t dlnow OVS_UNUSED, curl_off_t ultotal OVS_UNUSED,
             curl_off_t ulnow OVS_UNUSED)
 {
-    return exporter_workers_stopping();
+    return sink_stopping();
 }
 
 static size_t
 write_cb(char *ptr, size_t size, size_t nmemb, void *resp_)
 {
-    struct exporter_http_response *resp = resp_;
+    struct sink_http_response *resp = resp_;
     size_t n = size * nmemb;
 
     if (resp->body.length < MAX_BODY) {
@@ -89,7 +89,7 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *resp_)
 static size_t
 header_cb(char *ptr, size_t size, size_t nmemb, void *resp_)
 {
-    struct exporter_http_response *resp = resp_;
+    struct sink_http_response *resp = resp_;
     size_t n = size * nmemb;
     const char *colon = memchr(ptr, ':', n);
 
@@ -115,11 +115,11 @@ header_cb(char *ptr, size_t size, size_t nmemb, void *resp_)
 }
 
 /* Performs 'req' and stores the outcome in 'resp', which the caller must
- * free with exporter_http_response_destroy(). */
+ * free with sink_http_response_destroy(). */
 void
-exporter_http_perform(struct exporter_http *http,
-                      const struct exporter_http_request *req,
-                      struct exporter_http_response *resp)
+sink_http_perform(struct sink_http *http,
+                      const struct sink_http_request *req,
+                      struct sink_http_response *resp)
 {
     CURL *c = http->curl;
 
@@ -179,7 +179,7 @@ exporter_http_perform(struct exporter_http *http,
 }
 
 void
-exporter_http_response_destroy(struct exporter_http_response *resp)
+sink_http_response_destroy(struct sink_http_response *resp)
 {
     free(resp->error);
     smap_destroy(&resp->headers);
@@ -188,7 +188,7 @@ exporter_http_response_destroy(struct exporter_http_response *resp)
 
 /* The value of response header 'name' (lowercase), or NULL. */
 const char *
-exporter_http_header(const struct exporter_http_response *resp,
+sink_http_header(const struct sink_http_response *resp,
                      const char *name)
 {
     return smap_get(&resp->headers, name);
@@ -206,40 +206,40 @@ to_hex(const unsigned char *md, unsigned int n, char *hex)
 /* The MD5 of 'data', binary or as lowercase hex: what object stores give
  * as ETag. */
 void
-exporter_http_md5(const void *data, size_t size,
-                  unsigned char md5[EXPORTER_MD5_LEN])
+sink_http_md5(const void *data, size_t size,
+                  unsigned char md5[SINK_MD5_LEN])
 {
     unsigned int n = 0;
 
     if (!EVP_Digest(data, size, md5, &n, EVP_md5(), NULL)
-        || n != EXPORTER_MD5_LEN) {
+        || n != SINK_MD5_LEN) {
         ovs_fatal(0, "OpenSSL cannot compute MD5");
     }
 }
 
 void
-exporter_http_md5_hex(const void *data, size_t size,
-                      char hex[EXPORTER_MD5_HEX_LEN + 1])
+sink_http_md5_hex(const void *data, size_t size,
+                      char hex[SINK_MD5_HEX_LEN + 1])
 {
-    unsigned char md5[EXPORTER_MD5_LEN];
+    unsigned char md5[SINK_MD5_LEN];
 
-    exporter_http_md5(data, size, md5);
-    to_hex(md5, EXPORTER_MD5_LEN, hex);
+    sink_http_md5(data, size, md5);
+    to_hex(md5, SINK_MD5_LEN, hex);
 }
 
 /* True if the response's ETag is the MD5 of 'data', that is, the store
  * holds exactly the bytes that were sent. */
 bool
-exporter_http_etag_matches(const struct exporter_http_response *resp,
+sink_http_etag_matches(const struct sink_http_response *resp,
                            const void *data, size_t size)
 {
-    const char *etag = exporter_http_header(resp, "etag");
-    char hex[EXPORTER_MD5_HEX_LEN + 1];
+    const char *etag = sink_http_header(resp, "etag");
+    char hex[SINK_MD5_HEX_LEN + 1];
 
     if (!etag) {
         return false;
     }
-    exporter_http_md5_hex(data, size, hex);
+    sink_http_md5_hex(data, size, hex);
 
     size_t len = strlen(etag);
     if (len >= 2 && etag[0] == '"' && etag[len - 1] == '"') {
@@ -251,7 +251,7 @@ exporter_http_etag_matches(const struct exporter_http_response *resp,
 
 /* The hex SHA-256 of 'data', for S3's x-amz-content-sha256. */
 void
-exporter_http_sha256_hex(const void *data, size_t size, char hex[65])
+sink_http_sha256_hex(const void *data, size_t size, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -266,7 +266,7 @@ exporter_http_sha256_hex(const void *data, size_t size, char hex[65])
  * value.  Every byte but the unreserved ones (and '/' in a path) is
  * encoded, which is also the canonical form that AWS Signature V4 signs. */
 char *
-exporter_http_escape(const char *s, bool keep_slash)
+sink_http_escape(const char *s, bool keep_slash)
 {
     struct ds e = DS_EMPTY_INITIALIZER;
 

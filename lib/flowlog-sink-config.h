@@ -14,8 +14,8 @@
  * limitations under the License.
  */
 
-#ifndef EXPORTER_CONFIG_H
-#define EXPORTER_CONFIG_H 1
+#ifndef FLOWLOG_SINK_CONFIG_H
+#define FLOWLOG_SINK_CONFIG_H 1
 
 /* The exporter's configuration file (INI, see ovs-flowlog-exporter(8)):
  * [default] with file-root= and optional credentials, and one named
@@ -30,37 +30,37 @@
 
 struct ds;
 
-#define EXPORTER_FILE_ROOT_DEFAULT "/var/log/openvswitch/flowlog"
+#define SINK_FILE_ROOT_DEFAULT "/var/log/openvswitch/flowlog"
 
 /* S3's limits: parts of a multipart upload but the last are at least
  * 5 MiB, and one PUT is at most 5 GiB. */
-#define EXPORTER_S3_MIN_PART_SIZE (5ULL * 1024 * 1024)
-#define EXPORTER_S3_MAX_PUT_SIZE (5ULL * 1024 * 1024 * 1024)
+#define SINK_S3_MIN_PART_SIZE (5ULL * 1024 * 1024)
+#define SINK_S3_MAX_PUT_SIZE (5ULL * 1024 * 1024 * 1024)
 
 /* One section: a set of credentials. */
-struct exporter_credentials {
+struct sink_credentials {
     char *name;                 /* Section name, e.g. "default". */
     char *type;                 /* "swift-tempauth", ..., or NULL. */
     struct smap keys;           /* Every key but "type" and "file-root". */
 };
 
-struct exporter_config;
+struct sink_config;
 
-char *exporter_config_load(const char *file_name,
-                           struct exporter_config **)
+char *sink_config_load(const char *file_name,
+                           struct sink_config **)
     OVS_WARN_UNUSED_RESULT;
-void exporter_config_destroy(struct exporter_config *);
+void sink_config_destroy(struct sink_config *);
 
-const char *exporter_config_file_name(const struct exporter_config *);
-const char *const *exporter_config_file_roots(const struct exporter_config *,
+const char *sink_config_file_name(const struct sink_config *);
+const char *const *sink_config_file_roots(const struct sink_config *,
                                               size_t *n);
 /* The non-empty value of 'key' in 'creds', or NULL. */
-const char *exporter_credentials_get(const struct exporter_credentials *,
+const char *sink_cred(const struct sink_credentials *,
                                      const char *key);
-const struct exporter_credentials *exporter_config_credentials(
-    const struct exporter_config *, const char *name);
+const struct sink_credentials *sink_config_credentials(
+    const struct sink_config *, const char *name);
 
-bool exporter_config_key_is_secret(const char *key);
-void exporter_config_format(const struct exporter_config *, struct ds *);
+bool sink_config_key_is_secret(const char *key);
+void sink_config_format(const struct sink_config *, struct ds *);
 
-#endif /* exporter-config.h */
+#endif /* flowlog-sink-config.h */

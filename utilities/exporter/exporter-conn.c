@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "utilities/exporter-conn.h"
+#include "utilities/exporter/exporter-conn.h"
 
 #include <errno.h>
 #include <string.h>
@@ -29,8 +29,8 @@
 #include "stream.h"
 #include "timeval.h"
 #include "util.h"
-#include "utilities/exporter-logger.h"
-#include "utilities/exporter-spool.h"
+#include "utilities/exporter/exporter-logger.h"
+#include "utilities/exporter/exporter-spool.h"
 #include "uuid.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_conn);
@@ -154,7 +154,7 @@ send_ack(struct exporter_conn *c, const char *boot_uuid, uint64_t seq)
 /* Sends LoggerState for 'logger' on 'c', if its peer said Hello. */
 void
 exporter_conn_send_state(struct exporter_conn *c, const char *logger,
-                         enum exporter_status status, const char *reason)
+                         enum sink_status status, const char *reason)
 {
     Flowlog__LoggerState state = FLOWLOG__LOGGER_STATE__INIT;
     Flowlog__Message msg = FLOWLOG__MESSAGE__INIT;
@@ -163,7 +163,7 @@ exporter_conn_send_state(struct exporter_conn *c, const char *logger,
         return;
     }
     state.name = CONST_CAST(char *, logger);
-    state.state = CONST_CAST(char *, exporter_status_name(status));
+    state.state = CONST_CAST(char *, sink_status_name(status));
     state.reason = CONST_CAST(char *, reason);
     msg.body_case = FLOWLOG__MESSAGE__BODY_LOGGER_STATE;
     msg.logger_state = &state;
@@ -234,7 +234,7 @@ handle_logger_config(struct exporter_conn *c, const Flowlog__LoggerConfig *lc)
         return NULL;
     }
 
-    enum exporter_status status;
+    enum sink_status status;
     const char *reason;
     if (exporter_logger_configure(lc->name, lc->options,
                                   (lc->system_id && lc->system_id[0]

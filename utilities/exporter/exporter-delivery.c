@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "utilities/exporter-delivery.h"
+#include "utilities/exporter/exporter-delivery.h"
 
 #include <string.h>
 
@@ -30,10 +30,10 @@
 #include "random.h"
 #include "timeval.h"
 #include "util.h"
-#include "utilities/exporter-logger.h"
-#include "utilities/exporter-sink.h"
-#include "utilities/exporter-spool.h"
-#include "utilities/exporter-worker.h"
+#include "utilities/exporter/exporter-logger.h"
+#include "lib/flowlog-sink.h"
+#include "utilities/exporter/exporter-spool.h"
+#include "utilities/exporter/exporter-worker.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_delivery);
 
@@ -51,10 +51,10 @@ struct dest {
     char *target;               /* NULL if the options do not parse. */
     char *credentials;
     char *options_error;        /* Why the options do not parse. */
-    struct exporter_sink *sink; /* Opened on first use. */
+    struct sink *sink; /* Opened on first use. */
     bool busy;                  /* A delivery is in progress. */
 
-    enum exporter_status status;
+    enum sink_status status;
     char *reason;
     unsigned int n_failures;    /* Consecutive failed attempts. */
     long long int next_attempt; /* time_msec() of the next attempt. */
@@ -62,7 +62,7 @@ struct dest {
 };
 
 struct exporter_delivery {
-    const struct exporter_config *cfg;
+    const struct sink_config *cfg;
     struct exporter_spool *spool;
     struct shash dests;         /* struct dest by target+credentials. */
     struct shash by_options;    /* Logger string -> struct dest. */
@@ -70,7 +70,7 @@ struct exporter_delivery {
 };
 
 struct exporter_delivery *
-exporter_delivery_create(const struct exporter_config *cfg,
+exporter_delivery_create(const struct sink_config *cfg,
                          struct exporter_spool *spool)
 {
     struct exporter_delivery *d = xzalloc(sizeof *d);
@@ -90,7 +90,7 @@ exporter_delivery_destroy(struct exporter_delivery *d)
 
         SHASH_FOR_EACH (node, &d->dests) {
             struct dest *dest = node->data;
-            exporter_sink_close(dest->sink);
+            sink_close(dest->sink);
             free(dest->name);
             free(dest->target);
             free(dest->credentials);
@@ -156,11 +156,11 @@ entry_ready(const struct exporter_spool_entry *e, void *d_)
 static void
 dest_succeeded(struct exporter_delivery *d, struct dest *dest)
 {
-    if (dest->status != EXPORTER_OK) {
+    if (dest->status != SINK_OK) {
         VLOG_INFO("%s: delivering again after %u failed attempts",
                   dest->name, dest->n_failures);
     }
-    dest->status = EXPORTER_OK;
+    dest->status = SINK_OK;
     free(dest->reason);
     dest->reason = NULL;
     dest->n_failures = 0;
@@ -171,7 +171,7 @@ dest_succeeded(struct exporter_delivery *d, struct dest *dest)
 
 static void
 dest_failed(struct exporter_delivery *d, struct dest *dest,
-            enum exporter_status status, const char *reason)
+            enum sink_status status, const char *reason)
 {
     unsigned int shift = MIN(dest->n_failures, 16);
     long long int delay = MIN(BACKOFF_MAX_MS,
@@ -187,15 +187,15 @@ dest_failed(struct exporter_delivery *d, struct dest *dest,
         || !nullable_string_is_equal(dest->reason, reason)) {
         VLOG_WARN("%s: delivery failed: %s (%s); the spool keeps the "
                   "snapshots and retries with backoff (up to %d s)",
-                  dest->name, reason, exporter_status_name(status),
+                  dest->name, reason, sink_status_name(status),
                   BACKOFF_MAX_MS / 1000);
         dest->status = status;
         free(dest->reason);
         dest->reason = xstrdup(reason);
     }
-    if (status != EXPORTER_UNAVAILABLE) {
+    if (status != SINK_UNAVAILABLE) {
         /* Open afresh next time (new connection, new token). */
-        exporter_sink_close(dest->sink);
+        sink_close(dest->sink);
         dest->sink = NULL;
     }
 }
@@ -205,17 +205,17 @@ dest_failed(struct exporter_delivery *d, struct dest *dest,
  * sink, and the spool entry stays where it is. */
 struct delivery_job {
     /* Set by the main thread. */
-    const struct exporter_config *cfg;
+    const struct sink_config *cfg;
     const struct exporter_spool *spool;
     const struct exporter_spool_entry *e;
     char *target, *credentials;
-    struct exporter_sink *sink;     /* Opened by the job if NULL. */
+    struct sink *sink;     /* Opened by the job if NULL. */
     struct exporter_delivery *d;
     struct dest *dest;
 
     /* Set by the worker. */
     bool load_failed;               /* The spool file does not load. */
-    enum exporter_status status;
+    enum sink_status status;
     char *reason;
 };
 
@@ -240,12 +240,12 @@ deliver_work(void *job_)
     char *opts_error = flowlog_logger_opts_parse(lc->options, &opts);
     ovs_assert(!opts_error);    /* dest_for() parsed the same string. */
 
-    job->status = EXPORTER_OK;
+    job->status = SINK_OK;
     if (!job->sink) {
-        job->status = exporter_sink_open(job->target, job->credentials,
+        job->status = sink_open(job->target, job->credentials,
                                          job->cfg, &job->sink, &job->reason);
     }
-    if (job->status == EXPORTER_OK) {
+    if (job->status == SINK_OK) {
         struct flowlog_context ctx = {
             .region = lc->region,
             .host = lc->system_id,
@@ -260,9 +260,9 @@ deliver_work(void *job_)
                             &file);
         char *key = flowlog_file_key(&opts, NULL, lc->name, lc->system_id,
                                      b->start_ms);
-        job->status = exporter_sink_put(job->sink, key, file.data,
+        job->status = sink_put(job->sink, key, file.data,
                                         file.size, &job->reason);
-        if (job->status == EXPORTER_OK) {
+        if (job->status == SINK_OK) {
             VLOG_DBG("%s: delivered %s (%"PRIu32" bytes, %"PRIuSIZE
                      " records)", job->target, key, file.size,
                      snap.n_records);
@@ -297,7 +297,7 @@ deliver_done(void *job_)
     } else {
         char *logger = xstrdup(e->logger);
 
-        if (job->status == EXPORTER_OK) {
+        if (job->status == SINK_OK) {
             exporter_spool_remove(d->spool, e);
             dest_succeeded(d, dest);
         } else {
@@ -321,7 +321,7 @@ deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
     struct dest *dest = dest_for(d, e->options);
 
     if (dest->options_error) {
-        dest_failed(d, dest, EXPORTER_CONFIG_ERROR, dest->options_error);
+        dest_failed(d, dest, SINK_CONFIG_ERROR, dest->options_error);
         return;
     }
 
@@ -404,7 +404,7 @@ exporter_delivery_format(const struct exporter_delivery *d, struct ds *s)
         const struct dest *dest = nodes[i]->data;
 
         ds_put_format(s, "  %s: %s, %"PRIu64" delivered, %"PRIu64" failed",
-                      dest->name, exporter_status_name(dest->status),
+                      dest->name, sink_status_name(dest->status),
                       dest->n_delivered, dest->n_failed);
         if (dest->busy) {
             ds_put_cstr(s, ", delivering");

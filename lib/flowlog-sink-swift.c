@@ -27,7 +27,7 @@
  * leaves the spool before Swift holds exactly its bytes. */
 
 #include <config.h>
-#include "utilities/exporter-sink.h"
+#include "lib/flowlog-sink.h"
 
 #include <curl/curl.h>
 #include <string.h>
@@ -37,8 +37,8 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
-#include "utilities/exporter-config.h"
-#include "utilities/exporter-http.h"
+#include "lib/flowlog-sink-config.h"
+#include "lib/flowlog-sink-http.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_swift);
 
@@ -49,37 +49,30 @@ enum swift_auth {
 };
 
 struct swift_sink {
-    struct exporter_sink up;
-    const struct exporter_credentials *creds;
+    struct sink up;
+    const struct sink_credentials *creds;
     enum swift_auth auth;
     char *container;
     char *prefix;               /* "" or ending in '/'. */
 
-    struct exporter_http *http;
+    struct sink_http *http;
     char *token;                /* Cached; NULL until authenticated. */
     char *storage_url;          /* No trailing '/'. */
 };
 
 static struct swift_sink *
-swift_sink_cast(struct exporter_sink *sink)
+swift_sink_cast(struct sink *sink)
 {
-    ovs_assert(sink->class == &exporter_swift_class);
-    return CONTAINER_OF(sink, struct swift_sink, up);
+    return SINK_CAST(sink, struct swift_sink, &sink_swift_class);
 }
 
-static const char *
-cred(const struct swift_sink *ss, const char *key)
-{
-    return exporter_credentials_get(ss->creds, key);
-}
-
-static enum exporter_status
+static enum sink_status
 swift_open(const char *target, const char *credentials,
-           const struct exporter_config *cfg, struct exporter_sink **sinkp,
+           const struct sink_config *cfg, struct sink **sinkp,
            char **reason)
 {
-    const struct exporter_credentials *creds
-        = exporter_config_credentials(cfg, credentials);
+    const struct sink_credentials *creds
+        = sink_config_credentials(cfg, credentials);
     enum swift_auth auth;
 
     if (!creds || !creds->type) {
@@ -87,8 +80,8 @@ swift_open(const char *target, const char *credentials,
                             "[%s] with type=swift-tempauth, "
                             "swift-keystone-v3 or swift-keystone-v2",
                             target, credentials,
-                            exporter_config_file_name(cfg), credentials);
-        return EXPORTER_CONFIG_ERROR;
+                            sink_config_file_name(cfg), credentials);
+        return SINK_CONFIG_ERROR;
     } else if (!strcmp(creds->type, "swift-tempauth")) {
         auth = SWIFT_TEMPAUTH;
     } else if (!strcmp(creds->type, "swift-keystone-v3")) {
@@ -98,8 +91,8 @@ swift_open(const char *target, const char *credentials,
     } else {
         *reason = xasprintf("target %s: section [%s] of %s has type=%s, "
                             "which is not for swift://", target, credentials,
-                            exporter_config_file_name(cfg), creds->type);
-        return EXPORTER_CONFIG_ERROR;
+                            sink_config_file_name(cfg), creds->type);
+        return SINK_CONFIG_ERROR;
     }
 
     const char *path = target + strlen("swift://");
@@ -108,21 +101,21 @@ swift_open(const char *target, const char *credentials,
     if (!container_len) {
         *reason = xasprintf("target %s: no container (expected "
                             "swift://CONTAINER[/PREFIX])", target);
-        return EXPORTER_CONFIG_ERROR;
+        return SINK_CONFIG_ERROR;
     }
 
     struct swift_sink *ss = xzalloc(sizeof *ss);
-    ss->up.class = &exporter_swift_class;
+    ss->up.class = &sink_swift_class;
     ss->up.target = xstrdup(target);
     ss->creds = creds;
     ss->auth = auth;
     ss->container = xmemdup0(path, container_len);
 
-    ss->prefix = exporter_sink_prefix(slash);
-    ss->http = exporter_http_create();
+    ss->prefix = sink_prefix(slash);
+    ss->http = sink_http_create();
 
     *sinkp = &ss->up;
-    return EXPORTER_OK;
+    return SINK_OK;
 }
 
 static void
@@ -135,12 +128,12 @@ swift_forget_token(struct swift_sink *ss)
 }
 
 static void
-swift_close(struct exporter_sink *sink)
+swift_close(struct sink *sink)
 {
     struct swift_sink *ss = swift_sink_cast(sink);
 
     swift_forget_token(ss);
-    exporter_http_destroy(ss->http);
+    sink_http_destroy(ss->http);
     free(ss->container);
     free(ss->prefix);
     free(ss->up.target);
@@ -148,9 +141,9 @@ swift_close(struct exporter_sink *sink)
 }
 
 /* A failed request that got no HTTP answer, or an unexpected one. */
-static enum exporter_status
+static enum sink_status
 swift_unavailable(const struct swift_sink *ss, const char *what,
-                  const char *url, const struct exporter_http_response *resp,
+                  const char *url, const struct sink_http_response *resp,
                   char **reason)
 {
     if (!resp->status) {
@@ -160,7 +153,7 @@ swift_unavailable(const struct swift_sink *ss, const char *what,
         *reason = xasprintf("target %s: %s %s: HTTP status %ld",
                             ss->up.target, what, url, resp->status);
     }
-    return EXPORTER_UNAVAILABLE;
+    return SINK_UNAVAILABLE;
 }
 
 static const struct json *
@@ -223,17 +216,18 @@ catalog_object_store(const struct json *catalog, const char *region)
 static char *
 keystone_body(const struct swift_sink *ss)
 {
+    const struct sink_credentials *c = ss->creds;
     struct json *root = json_object_create();
     struct json *auth = json_object_create();
 
     if (ss->auth == SWIFT_KEYSTONE_V3) {
         struct json *user = json_object_create();
-        json_object_put_string(user, "name", cred(ss, "username"));
-        json_object_put_string(user, "password", cred(ss, "password"));
+        json_object_put_string(user, "name", sink_cred(c, "username"));
+        json_object_put_string(user, "password", sink_cred(c, "password"));
         struct json *udom = json_object_create();
         json_object_put_string(udom, "name",
-                               cred(ss, "user-domain-name")
-                               ? cred(ss, "user-domain-name") : "Default");
+                               sink_cred(c, "user-domain-name")
+                               ? sink_cred(c, "user-domain-name") : "Default");
         json_object_put(user, "domain", udom);
 
         struct json *password = json_object_create();
@@ -245,14 +239,14 @@ keystone_body(const struct swift_sink *ss)
         json_object_put(auth, "identity", identity);
 
         struct json *project = json_object_create();
-        if (cred(ss, "project-id")) {
-            json_object_put_string(project, "id", cred(ss, "project-id"));
-        } else if (cred(ss, "project-name")) {
-            json_object_put_string(project, "name", cred(ss, "project-name"));
+        if (sink_cred(c, "project-id")) {
+            json_object_put_string(project, "id", sink_cred(c, "project-id"));
+        } else if (sink_cred(c, "project-name")) {
+            json_object_put_string(project, "name", sink_cred(c, "project-name"));
             struct json *pdom = json_object_create();
             json_object_put_string(pdom, "name",
-                                   cred(ss, "project-domain-name")
-                                   ? cred(ss, "project-domain-name")
+                                   sink_cred(c, "project-domain-name")
+                                   ? sink_cred(c, "project-domain-name")
                                    : "Default");
             json_object_put(project, "domain", pdom);
         }
@@ -265,14 +259,14 @@ keystone_body(const struct swift_sink *ss)
         }
     } else {
         struct json *pc = json_object_create();
-        json_object_put_string(pc, "username", cred(ss, "username"));
-        json_object_put_string(pc, "password", cred(ss, "password"));
+        json_object_put_string(pc, "username", sink_cred(c, "username"));
+        json_object_put_string(pc, "password", sink_cred(c, "password"));
         json_object_put(auth, "passwordCredentials", pc);
-        if (cred(ss, "tenant-id")) {
-            json_object_put_string(auth, "tenantId", cred(ss, "tenant-id"));
-        } else if (cred(ss, "tenant-name")) {
+        if (sink_cred(c, "tenant-id")) {
+            json_object_put_string(auth, "tenantId", sink_cred(c, "tenant-id"));
+        } else if (sink_cred(c, "tenant-name")) {
             json_object_put_string(auth, "tenantName",
-                                   cred(ss, "tenant-name"));
+                                   sink_cred(c, "tenant-name"));
         }
     }
     json_object_put(root, "auth", auth);
@@ -283,21 +277,22 @@ keystone_body(const struct swift_sink *ss)
 }
 
 /* Gets a token and a storage URL into 'ss'. */
-static enum exporter_status
+static enum sink_status
 swift_authenticate(struct swift_sink *ss, char **reason)
 {
-    const char *auth_url = cred(ss, "auth-url");
-    struct exporter_http_request req = { .method = "GET" };
+    const struct sink_credentials *c = ss->creds;
+    const char *auth_url = sink_cred(c, "auth-url");
+    struct sink_http_request req = { .method = "GET" };
     struct curl_slist *headers = NULL;
     char *body = NULL;
     char *url;
 
     swift_forget_token(ss);
     if (ss->auth == SWIFT_TEMPAUTH) {
-        char *h = xasprintf("X-Auth-User: %s", cred(ss, "user"));
+        char *h = xasprintf("X-Auth-User: %s", sink_cred(c, "user"));
         headers = curl_slist_append(headers, h);
         free(h);
-        h = xasprintf("X-Auth-Key: %s", cred(ss, "key"));
+        h = xasprintf("X-Auth-Key: %s", sink_cred(c, "key"));
         headers = curl_slist_append(headers, h);
         free(h);
         url = xstrdup(auth_url);
@@ -324,14 +319,14 @@ swift_authenticate(struct swift_sink *ss, char **reason)
     req.url = url;
     req.headers = headers;
 
-    struct exporter_http_response resp;
-    exporter_http_perform(ss->http, &req, &resp);
+    struct sink_http_response resp;
+    sink_http_perform(ss->http, &req, &resp);
     curl_slist_free_all(headers);
     free(body);
 
-    enum exporter_status status = EXPORTER_OK;
+    enum sink_status status = SINK_OK;
     const char *token = NULL;
-    const char *storage_url = cred(ss, "storage-url");
+    const char *storage_url = sink_cred(c, "storage-url");
     struct json *json = NULL;
     if (!resp.status || resp.status >= 500) {
         status = swift_unavailable(ss, "authentication at", url, &resp,
@@ -340,17 +335,17 @@ swift_authenticate(struct swift_sink *ss, char **reason)
         *reason = xasprintf("target %s: authentication at %s refused "
                             "(HTTP status %ld): check the credentials",
                             ss->up.target, url, resp.status);
-        status = EXPORTER_AUTH_ERROR;
+        status = SINK_AUTH_ERROR;
     } else if (ss->auth == SWIFT_TEMPAUTH) {
-        token = exporter_http_header(&resp, "x-auth-token");
+        token = sink_http_header(&resp, "x-auth-token");
         if (!storage_url) {
-            storage_url = exporter_http_header(&resp, "x-storage-url");
+            storage_url = sink_http_header(&resp, "x-storage-url");
         }
     } else {
         json = json_from_string(ds_cstr(&resp.body));
-        const char *region = cred(ss, "region");
+        const char *region = sink_cred(c, "region");
         if (ss->auth == SWIFT_KEYSTONE_V3) {
-            token = exporter_http_header(&resp, "x-subject-token");
+            token = sink_http_header(&resp, "x-subject-token");
             if (!storage_url) {
                 storage_url = catalog_object_store(
                     jget(jget(json, "token"), "catalog"), region);
@@ -365,19 +360,19 @@ swift_authenticate(struct swift_sink *ss, char **reason)
         }
     }
 
-    if (status == EXPORTER_OK) {
+    if (status == SINK_OK) {
         if (!token || !token[0]) {
             *reason = xasprintf("target %s: authentication at %s gave no "
                                 "token", ss->up.target, url);
-            status = EXPORTER_AUTH_ERROR;
+            status = SINK_AUTH_ERROR;
         } else if (!storage_url || !storage_url[0]) {
             *reason = xasprintf("target %s: authentication at %s gave no "
                                 "storage URL (no object-store endpoint%s%s "
                                 "in the catalog; set storage-url=)",
                                 ss->up.target, url,
-                                cred(ss, "region") ? " in region " : "",
-                                cred(ss, "region") ? cred(ss, "region") : "");
-            status = EXPORTER_CONFIG_ERROR;
+                                sink_cred(c, "region") ? " in region " : "",
+                                sink_cred(c, "region") ? sink_cred(c, "region") : "");
+            status = SINK_CONFIG_ERROR;
         } else {
             size_t n = strlen(storage_url);
             while (n && storage_url[n - 1] == '/') {
@@ -388,28 +383,28 @@ swift_authenticate(struct swift_sink *ss, char **reason)
         }
     }
     json_destroy(json);
-    exporter_http_response_destroy(&resp);
+    sink_http_response_destroy(&resp);
     free(url);
     return status;
 }
 
 /* Sends 'method' for object 'key' with 'data' as body, authenticating
  * first if there is no token yet and once more on a 401. */
-static enum exporter_status
+static enum sink_status
 swift_object_request(struct swift_sink *ss, const char *method,
                      const char *key, const void *data, size_t size,
                      char **reason)
 {
-    enum exporter_status status = EXPORTER_OK;
+    enum sink_status status = SINK_OK;
     char *path = xasprintf("%s/%s%s", ss->container, ss->prefix, key);
-    char *escaped = exporter_http_escape(path, true);
+    char *escaped = sink_http_escape(path, true);
     char *url = NULL;
     free(path);
 
     for (int attempt = 0; attempt < 2; attempt++) {
         if (!ss->token) {
             status = swift_authenticate(ss, reason);
-            if (status != EXPORTER_OK) {
+            if (status != SINK_OK) {
                 break;
             }
         }
@@ -424,15 +419,15 @@ swift_object_request(struct swift_sink *ss, const char *method,
                 headers, "Content-Type: application/octet-stream");
         }
 
-        struct exporter_http_request req = {
+        struct sink_http_request req = {
             .method = method,
             .url = url,
             .headers = headers,
             .body = data,
             .size = size,
         };
-        struct exporter_http_response resp;
-        exporter_http_perform(ss->http, &req, &resp);
+        struct sink_http_response resp;
+        sink_http_perform(ss->http, &req, &resp);
         curl_slist_free_all(headers);
 
         bool retry = false;
@@ -449,35 +444,35 @@ swift_object_request(struct swift_sink *ss, const char *method,
                 *reason = xasprintf("target %s: %s %s refused the new "
                                     "token (HTTP status 401)",
                                     ss->up.target, method, url);
-                status = EXPORTER_AUTH_ERROR;
+                status = SINK_AUTH_ERROR;
             }
         } else if (resp.status == 403) {
             *reason = xasprintf("target %s: %s %s: forbidden (HTTP status "
                                 "403): the account may not write to "
                                 "container %s", ss->up.target, method, url,
                                 ss->container);
-            status = EXPORTER_CONFIG_ERROR;
+            status = SINK_CONFIG_ERROR;
         } else if (resp.status == 404 && !strcmp(method, "DELETE")) {
-            status = EXPORTER_OK;   /* Already gone. */
+            status = SINK_OK;   /* Already gone. */
         } else if (resp.status == 404) {
             *reason = xasprintf("target %s: %s %s: not found (HTTP status "
                                 "404): does container %s exist?",
                                 ss->up.target, method, url, ss->container);
-            status = EXPORTER_CONFIG_ERROR;
+            status = SINK_CONFIG_ERROR;
         } else if (resp.status < 200 || resp.status > 299) {
             status = swift_unavailable(ss, method, url, &resp, reason);
         } else if (!strcmp(method, "PUT")
-                   && !exporter_http_etag_matches(&resp, data, size)) {
-            const char *etag = exporter_http_header(&resp, "etag");
+                   && !sink_http_etag_matches(&resp, data, size)) {
+            const char *etag = sink_http_header(&resp, "etag");
             *reason = xasprintf("target %s: PUT %s: the ETag %s is not the "
                                 "MD5 of the %"PRIuSIZE" bytes sent",
                                 ss->up.target, url, etag ? etag : "(none)",
                                 size);
-            status = EXPORTER_UNAVAILABLE;
+            status = SINK_UNAVAILABLE;
         } else {
-            status = EXPORTER_OK;
+            status = SINK_OK;
         }
-        exporter_http_response_destroy(&resp);
+        sink_http_response_destroy(&resp);
         if (!retry) {
             break;
         }
@@ -487,22 +482,22 @@ swift_object_request(struct swift_sink *ss, const char *method,
     return status;
 }
 
-static enum exporter_status
-swift_put(struct exporter_sink *sink, const char *key, const void *data,
+static enum sink_status
+swift_put(struct sink *sink, const char *key, const void *data,
           size_t size, char **reason)
 {
     return swift_object_request(swift_sink_cast(sink), "PUT", key,
                                 data, size, reason);
 }
 
-static enum exporter_status
-swift_delete(struct exporter_sink *sink, const char *key, char **reason)
+static enum sink_status
+swift_delete(struct sink *sink, const char *key, char **reason)
 {
     return swift_object_request(swift_sink_cast(sink), "DELETE", key,
                                 NULL, 0, reason);
 }
 
-const struct exporter_sink_class exporter_swift_class = {
+const struct sink_class sink_swift_class = {
     .scheme = "swift",
     .open = swift_open,
     .close = swift_close,

@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "utilities/exporter-spool.h"
+#include "utilities/exporter/exporter-spool.h"
 
 #include <dirent.h>
 #include <errno.h>

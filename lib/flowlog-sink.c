@@ -15,31 +15,32 @@
  */
 
 #include <config.h>
-#include "utilities/exporter-sink.h"
+#include "lib/flowlog-sink.h"
 
 #include <ctype.h>
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "ovs-atomic.h"
 #include "util.h"
 
-static const struct exporter_sink_class *const classes[] = {
-    &exporter_file_class,
-    &exporter_swift_class,
-    &exporter_s3_class,
+static const struct sink_class *const classes[] = {
+    &sink_file_class,
+    &sink_swift_class,
+    &sink_s3_class,
 };
 
 const char *
-exporter_status_name(enum exporter_status status)
+sink_status_name(enum sink_status status)
 {
     switch (status) {
-    case EXPORTER_OK:
+    case SINK_OK:
         return "ACTIVE";
-    case EXPORTER_AUTH_ERROR:
+    case SINK_AUTH_ERROR:
         return "AuthenticationError";
-    case EXPORTER_CONFIG_ERROR:
+    case SINK_CONFIG_ERROR:
         return "StorageConfigurationError";
-    case EXPORTER_UNAVAILABLE:
+    case SINK_UNAVAILABLE:
     default:
         return "StorageUnavailableError";
     }
@@ -47,10 +48,10 @@ exporter_status_name(enum exporter_status status)
 
 /* Opens the sink of 'target' in '*sinkp'.  On failure, stores NULL in
  * '*sinkp' and a malloc()'d reason in '*reason'. */
-enum exporter_status
-exporter_sink_open(const char *target, const char *credentials,
-                   const struct exporter_config *cfg,
-                   struct exporter_sink **sinkp, char **reason)
+enum sink_status
+sink_open(const char *target, const char *credentials,
+                   const struct sink_config *cfg,
+                   struct sink **sinkp, char **reason)
 {
     *sinkp = NULL;
     *reason = NULL;
@@ -59,9 +60,9 @@ exporter_sink_open(const char *target, const char *credentials,
         size_t n = strlen(scheme);
 
         if (!strncmp(target, scheme, n) && !strncmp(target + n, "://", 3)) {
-            enum exporter_status status = classes[i]->open(
+            enum sink_status status = classes[i]->open(
                 target, credentials, cfg, sinkp, reason);
-            if (status != EXPORTER_OK) {
+            if (status != SINK_OK) {
                 *sinkp = NULL;
             }
             return status;
@@ -69,19 +70,19 @@ exporter_sink_open(const char *target, const char *credentials,
     }
     *reason = xasprintf("target %s: this exporter does not support its "
                         "scheme yet (it writes file:// targets)", target);
-    return EXPORTER_CONFIG_ERROR;
+    return SINK_CONFIG_ERROR;
 }
 
 void
-exporter_sink_close(struct exporter_sink *sink)
+sink_close(struct sink *sink)
 {
     if (sink) {
         sink->class->close(sink);
     }
 }
 
-enum exporter_status
-exporter_sink_put(struct exporter_sink *sink, const char *key,
+enum sink_status
+sink_put(struct sink *sink, const char *key,
                   const void *data, size_t size, char **reason)
 {
     *reason = NULL;
@@ -91,8 +92,8 @@ exporter_sink_put(struct exporter_sink *sink, const char *key,
 /* Checks that 'sink' can be written: puts a 0-byte object, then deletes
  * it.  The object's name holds 'system_id', so that hosts probing the same
  * target do not step on each other. */
-enum exporter_status
-exporter_sink_probe(struct exporter_sink *sink, const char *system_id,
+enum sink_status
+sink_probe(struct sink *sink, const char *system_id,
                     char **reason)
 {
     char *key = xasprintf(".ovs-flowlog-probe-%s",
@@ -104,8 +105,8 @@ exporter_sink_probe(struct exporter_sink *sink, const char *system_id,
     }
 
     *reason = NULL;
-    enum exporter_status status = sink->class->put(sink, key, "", 0, reason);
-    if (status == EXPORTER_OK) {
+    enum sink_status status = sink->class->put(sink, key, "", 0, reason);
+    if (status == SINK_OK) {
         status = sink->class->delete(sink, key, reason);
     }
     free(key);
@@ -116,7 +117,7 @@ exporter_sink_probe(struct exporter_sink *sink, const char *system_id,
  * 'slash', the '/' after its container or bucket (or NULL): the rest without
  * trailing slashes, followed by one '/' if not empty.  Caller frees. */
 char *
-exporter_sink_prefix(const char *slash)
+sink_prefix(const char *slash)
 {
     struct ds prefix = DS_EMPTY_INITIALIZER;
 
@@ -130,4 +131,28 @@ exporter_sink_prefix(const char *slash)
         }
     }
     return ds_steal_cstr(&prefix);
+}
+
+static atomic_bool stopping = ATOMIC_VAR_INIT(false);
+
+void
+sink_stop_all(void)
+{
+    atomic_store_relaxed(&stopping, true);
+}
+
+bool
+sink_stopping(void)
+{
+    bool b;
+
+    atomic_read_relaxed(&stopping, &b);
+    return b;
+}
+
+struct sink *
+sink_check_class(struct sink *sink, const struct sink_class *class)
+{
+    ovs_assert(sink->class == class);
+    return sink;
 }

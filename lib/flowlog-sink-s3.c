@@ -27,7 +27,7 @@
  * PUT is checked against its ETag (MD5). */
 
 #include <config.h>
-#include "utilities/exporter-sink.h"
+#include "lib/flowlog-sink.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -37,21 +37,21 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
-#include "utilities/exporter-config.h"
-#include "utilities/exporter-http.h"
+#include "lib/flowlog-sink-config.h"
+#include "lib/flowlog-sink-http.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_s3);
 
 struct s3_sink {
-    struct exporter_sink up;
-    const struct exporter_credentials *creds;
+    struct sink up;
+    const struct sink_credentials *creds;
     char *base_url;             /* Up to the bucket's '/', inclusive. */
     char *prefix;               /* "" or ending in '/'. */
     char *bucket;
     char *sigv4;                /* "aws:amz:REGION:s3". */
     uint64_t multipart_threshold;   /* Files this big go in parts... */
     uint64_t part_size;             /* ...of this size. */
-    struct exporter_http *http;
+    struct sink_http *http;
 };
 
 /* Defaults: a flow log file is rarely this big, but a 5-tuple flood on a
@@ -63,48 +63,41 @@ struct s3_sink {
 #define MAX_PARTS 10000
 
 static struct s3_sink *
-s3_sink_cast(struct exporter_sink *sink)
+s3_sink_cast(struct sink *sink)
 {
-    ovs_assert(sink->class == &exporter_s3_class);
-    return CONTAINER_OF(sink, struct s3_sink, up);
+    return SINK_CAST(sink, struct s3_sink, &sink_s3_class);
 }
 
-static const char *
-cred(const struct exporter_credentials *creds, const char *key)
-{
-    return exporter_credentials_get(creds, key);
-}
-
-static enum exporter_status
+static enum sink_status
 s3_open(const char *target, const char *credentials,
-        const struct exporter_config *cfg, struct exporter_sink **sinkp,
+        const struct sink_config *cfg, struct sink **sinkp,
         char **reason)
 {
-    const struct exporter_credentials *creds
-        = exporter_config_credentials(cfg, credentials);
+    const struct sink_credentials *creds
+        = sink_config_credentials(cfg, credentials);
 
     if (!creds || !creds->type || strcmp(creds->type, "s3")) {
         *reason = xasprintf("target %s: credentials=%s: %s has no section "
                             "[%s] with type=s3", target, credentials,
-                            exporter_config_file_name(cfg), credentials);
-        return EXPORTER_CONFIG_ERROR;
+                            sink_config_file_name(cfg), credentials);
+        return SINK_CONFIG_ERROR;
     }
-    const char *region = cred(creds, "region");
+    const char *region = sink_cred(creds, "region");
     if (!region) {
         region = "us-east-1";
     }
-    const char *endpoint = cred(creds, "endpoint");
+    const char *endpoint = sink_cred(creds, "endpoint");
     char *aws_endpoint = NULL;
     if (!endpoint) {
         /* AWS itself. */
         endpoint = aws_endpoint = xasprintf("https://s3.%s.amazonaws.com",
                                             region);
     }
-    /* exporter_config_load() checked the values' syntax. */
-    const char *path_style = cred(creds, "path-style");
+    /* sink_config_load() checked the values' syntax. */
+    const char *path_style = sink_cred(creds, "path-style");
     bool virtual_host = path_style && !strcmp(path_style, "false");
-    const char *threshold = cred(creds, "multipart-threshold");
-    const char *part_size = cred(creds, "multipart-part-size");
+    const char *threshold = sink_cred(creds, "multipart-threshold");
+    const char *part_size = sink_cred(creds, "multipart-part-size");
 
     const char *path = target + strlen("s3://");
     const char *slash = strchr(path, '/');
@@ -118,11 +111,11 @@ s3_open(const char *target, const char *credentials,
                             target, bucket);
         free(bucket);
         free(aws_endpoint);
-        return EXPORTER_CONFIG_ERROR;
+        return SINK_CONFIG_ERROR;
     }
 
     struct s3_sink *s = xzalloc(sizeof *s);
-    s->up.class = &exporter_s3_class;
+    s->up.class = &sink_s3_class;
     s->up.target = xstrdup(target);
     s->creds = creds;
     s->bucket = bucket;
@@ -140,7 +133,7 @@ s3_open(const char *target, const char *credentials,
         s->base_url = xasprintf("%.*s/%s/", (int) n, endpoint, bucket);
     }
 
-    s->prefix = exporter_sink_prefix(slash);
+    s->prefix = sink_prefix(slash);
 
     s->sigv4 = xasprintf("aws:amz:%s:s3", region);
     s->multipart_threshold = (threshold
@@ -150,18 +143,18 @@ s3_open(const char *target, const char *credentials,
                     ? strtoull(part_size, NULL, 10)
                     : PART_SIZE_DEFAULT);
     free(aws_endpoint);
-    s->http = exporter_http_create();
+    s->http = sink_http_create();
 
     *sinkp = &s->up;
-    return EXPORTER_OK;
+    return SINK_OK;
 }
 
 static void
-s3_close(struct exporter_sink *sink)
+s3_close(struct sink *sink)
 {
     struct s3_sink *s = s3_sink_cast(sink);
 
-    exporter_http_destroy(s->http);
+    sink_http_destroy(s->http);
     free(s->base_url);
     free(s->prefix);
     free(s->bucket);
@@ -191,7 +184,7 @@ xml_element(const char *xml, const char *tag)
 
 /* The <Code> of an S3 error document, or "". */
 static char *
-s3_error_code(const struct exporter_http_response *resp)
+s3_error_code(const struct sink_http_response *resp)
 {
     char *code = xml_element(ds_cstr_ro(&resp->body), "Code");
 
@@ -200,27 +193,27 @@ s3_error_code(const struct exporter_http_response *resp)
 
 /* Sends one request for object 'key' (NULL: for the bucket) with the sorted
  * query string 'query' (or NULL) and a body of 'size' bytes of 'data', and maps the answer to a
- * status, with the reason in '*reason' if it is not EXPORTER_OK.  Stores
+ * status, with the reason in '*reason' if it is not SINK_OK.  Stores
  * the response in '*resp', which the caller destroys. */
-static enum exporter_status
+static enum sink_status
 s3_request(struct s3_sink *s, const char *method, const char *key,
            const char *query, const char *content_type,
            const void *data, size_t size,
-           struct exporter_http_response *resp, char **reason)
+           struct sink_http_response *resp, char **reason)
 {
     char *path = key ? xasprintf("%s%s", s->prefix, key) : xstrdup("");
-    char *escaped = exporter_http_escape(path, true);
+    char *escaped = sink_http_escape(path, true);
     char *url = xasprintf("%s%s%s%s", s->base_url, escaped,
                           query ? "?" : "", query ? query : "");
     free(escaped);
     free(path);
 
     char hex[65];
-    exporter_http_sha256_hex(data ? data : "", size, hex);
+    sink_http_sha256_hex(data ? data : "", size, hex);
     char *h = xasprintf("x-amz-content-sha256: %s", hex);
     struct curl_slist *headers = curl_slist_append(NULL, h);
     free(h);
-    const char *session_token = cred(s->creds, "session-token");
+    const char *session_token = sink_cred(s->creds, "session-token");
     if (session_token) {
         h = xasprintf("x-amz-security-token: %s", session_token);
         headers = curl_slist_append(headers, h);
@@ -232,31 +225,31 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
         free(h);
     }
 
-    struct exporter_http_request req = {
+    struct sink_http_request req = {
         .method = method,
         .url = url,
         .headers = headers,
         .body = data,
         .size = size,
         .aws_sigv4 = s->sigv4,
-        .username = cred(s->creds, "access-key"),
-        .password = cred(s->creds, "secret-key"),
+        .username = sink_cred(s->creds, "access-key"),
+        .password = sink_cred(s->creds, "secret-key"),
     };
-    exporter_http_perform(s->http, &req, resp);
+    sink_http_perform(s->http, &req, resp);
     curl_slist_free_all(headers);
 
-    enum exporter_status status;
+    enum sink_status status;
     char *code = s3_error_code(resp);
     if (!resp->status) {
         *reason = xasprintf("target %s: %s %s: %s", s->up.target, method,
                             url, resp->error);
-        status = EXPORTER_UNAVAILABLE;
+        status = SINK_UNAVAILABLE;
     } else if (resp->status >= 200 && resp->status <= 299 && !code[0]) {
         /* (CompleteMultipartUpload may fail with 200 and an <Error>.) */
-        status = EXPORTER_OK;
+        status = SINK_OK;
     } else if (resp->status == 404 && !strcmp(method, "DELETE")
                && strcmp(code, "NoSuchBucket")) {
-        status = EXPORTER_OK;       /* Already gone. */
+        status = SINK_OK;       /* Already gone. */
     } else if (resp->status == 401
                || !strcmp(code, "InvalidAccessKeyId")
                || !strcmp(code, "SignatureDoesNotMatch")
@@ -265,7 +258,7 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
         *reason = xasprintf("target %s: %s %s: %s (HTTP status %ld): check "
                             "the credentials", s->up.target, method, url,
                             code[0] ? code : "refused", resp->status);
-        status = EXPORTER_AUTH_ERROR;
+        status = SINK_AUTH_ERROR;
     } else if (resp->status == 403 || resp->status == 404
                || !strcmp(code, "NoSuchBucket")) {
         *reason = xasprintf("target %s: %s %s: %s (HTTP status %ld)%s",
@@ -274,12 +267,12 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
                             (resp->status == 404
                              ? ": does the bucket exist?"
                              : ": the keys may not write to this bucket"));
-        status = EXPORTER_CONFIG_ERROR;
+        status = SINK_CONFIG_ERROR;
     } else {
         *reason = xasprintf("target %s: %s %s: %s%sHTTP status %ld",
                             s->up.target, method, url, code,
                             code[0] ? ", " : "", resp->status);
-        status = EXPORTER_UNAVAILABLE;
+        status = SINK_UNAVAILABLE;
     }
     free(code);
     free(url);
@@ -288,13 +281,13 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
 
 /* Checks that the store's ETag in 'resp' is 'expected' (lowercase hex, with
  * a "-N" suffix for a multipart upload): it then holds the bytes sent. */
-static enum exporter_status
+static enum sink_status
 s3_check_etag(struct s3_sink *s, const char *what, const char *key,
-              const struct exporter_http_response *resp,
+              const struct sink_http_response *resp,
               const char *etag, const char *expected, char **reason)
 {
     if (!etag) {
-        etag = exporter_http_header(resp, "etag");
+        etag = sink_http_header(resp, "etag");
     }
 
     size_t len = etag ? strlen(etag) : 0;
@@ -303,13 +296,13 @@ s3_check_etag(struct s3_sink *s, const char *what, const char *key,
         len -= 2;
     }
     if (len == strlen(expected) && !strncasecmp(etag, expected, len)) {
-        return EXPORTER_OK;
+        return SINK_OK;
     }
     *reason = xasprintf("target %s: %s of %s%s: the store's ETag %.*s is "
                         "not %s, the MD5 of the bytes sent", s->up.target,
                         what, s->prefix, key, len ? (int) len : 6,
                         len ? etag : "(none)", expected);
-    return EXPORTER_UNAVAILABLE;
+    return SINK_UNAVAILABLE;
 }
 
 
@@ -345,18 +338,18 @@ xml_unescape(char *s)
 static void
 s3_abort(struct s3_sink *s, const char *key, const char *upload_id)
 {
-    struct exporter_http_response resp;
-    char *upload_q = exporter_http_escape(upload_id, false);
+    struct sink_http_response resp;
+    char *upload_q = sink_http_escape(upload_id, false);
     char *query = xasprintf("uploadId=%s", upload_q);
     char *reason = NULL;
 
     if (s3_request(s, "DELETE", key, query, NULL, NULL, 0, &resp, &reason)
-        != EXPORTER_OK) {
+        != SINK_OK) {
         VLOG_WARN("%s: aborting multipart upload %s of %s%s failed (%s); "
                   "the bucket's lifecycle rules must remove its parts",
                   s->up.target, upload_id, s->prefix, key, reason);
     }
-    exporter_http_response_destroy(&resp);
+    sink_http_response_destroy(&resp);
     free(reason);
     free(query);
     free(upload_q);
@@ -368,14 +361,14 @@ s3_abort(struct s3_sink *s, const char *key, const char *upload_id)
 static void
 s3_sweep(struct s3_sink *s, const char *key, const char *upload_id)
 {
-    struct exporter_http_response resp;
+    struct sink_http_response resp;
     char *full_key = xasprintf("%s%s", s->prefix, key);
-    char *prefix_q = exporter_http_escape(full_key, false);
+    char *prefix_q = sink_http_escape(full_key, false);
     char *query = xasprintf("prefix=%s&uploads=", prefix_q);
     char *reason = NULL;
 
     if (s3_request(s, "GET", NULL, query, NULL, NULL, 0, &resp, &reason)
-        != EXPORTER_OK) {
+        != SINK_OK) {
         VLOG_WARN("%s: listing the multipart uploads of %s failed (%s)",
                   s->up.target, full_key, reason);
     } else {
@@ -411,28 +404,28 @@ s3_sweep(struct s3_sink *s, const char *key, const char *upload_id)
                       n == 1 ? "" : "s", full_key);
         }
     }
-    exporter_http_response_destroy(&resp);
+    sink_http_response_destroy(&resp);
     free(reason);
     free(query);
     free(prefix_q);
     free(full_key);
 }
 
-static enum exporter_status
+static enum sink_status
 s3_put_single(struct s3_sink *s, const char *key, const void *data,
               size_t size, char **reason)
 {
-    struct exporter_http_response resp;
-    char md5[EXPORTER_MD5_HEX_LEN + 1];
+    struct sink_http_response resp;
+    char md5[SINK_MD5_HEX_LEN + 1];
 
-    enum exporter_status status = s3_request(s, "PUT", key, NULL,
+    enum sink_status status = s3_request(s, "PUT", key, NULL,
                                              "application/octet-stream",
                                              data, size, &resp, reason);
-    if (status == EXPORTER_OK) {
-        exporter_http_md5_hex(data, size, md5);
+    if (status == SINK_OK) {
+        sink_http_md5_hex(data, size, md5);
         status = s3_check_etag(s, "PUT", key, &resp, NULL, md5, reason);
     }
-    exporter_http_response_destroy(&resp);
+    sink_http_response_destroy(&resp);
     return status;
 }
 
@@ -441,75 +434,75 @@ s3_put_single(struct s3_sink *s, const char *key, const void *data,
  * against its MD5, and the object's against S3's multipart ETag (the MD5
  * of the parts' MD5s, "-" and the number of parts).  A failed upload is
  * aborted, so that its parts do not linger in the bucket. */
-static enum exporter_status
+static enum sink_status
 s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
                  size_t size, char **reason)
 {
-    struct exporter_http_response resp;
-    enum exporter_status status;
+    struct sink_http_response resp;
+    enum sink_status status;
 
     status = s3_request(s, "POST", key, "uploads=",
                         "application/octet-stream", NULL, 0, &resp, reason);
-    char *upload_id = (status == EXPORTER_OK
+    char *upload_id = (status == SINK_OK
                        ? xml_element(ds_cstr_ro(&resp.body), "UploadId")
                        : NULL);
-    exporter_http_response_destroy(&resp);
-    if (status != EXPORTER_OK) {
+    sink_http_response_destroy(&resp);
+    if (status != SINK_OK) {
         return status;
     }
     if (!upload_id || !upload_id[0]) {
         *reason = xasprintf("target %s: POST of %s%s?uploads: the answer "
                             "has no UploadId", s->up.target, s->prefix, key);
         free(upload_id);
-        return EXPORTER_UNAVAILABLE;
+        return SINK_UNAVAILABLE;
     }
     xml_unescape(upload_id);
-    char *upload_q = exporter_http_escape(upload_id, false);
+    char *upload_q = sink_http_escape(upload_id, false);
 
     size_t part_size = MAX(s->part_size, DIV_ROUND_UP(size, MAX_PARTS));
     size_t n_parts = DIV_ROUND_UP(size, part_size);
     struct ds complete = DS_EMPTY_INITIALIZER;
-    unsigned char *md5s = xmalloc(n_parts * EXPORTER_MD5_LEN);
+    unsigned char *md5s = xmalloc(n_parts * SINK_MD5_LEN);
 
     ds_put_cstr(&complete, "<CompleteMultipartUpload>");
-    for (size_t i = 0; status == EXPORTER_OK && i < n_parts; i++) {
+    for (size_t i = 0; status == SINK_OK && i < n_parts; i++) {
         const char *part = (const char *) data + i * part_size;
         size_t part_len = MIN(part_size, size - i * part_size);
-        char md5[EXPORTER_MD5_HEX_LEN + 1];
+        char md5[SINK_MD5_HEX_LEN + 1];
         char *query = xasprintf("partNumber=%"PRIuSIZE"&uploadId=%s", i + 1,
                                 upload_q);
 
-        exporter_http_md5(part, part_len, &md5s[i * EXPORTER_MD5_LEN]);
-        exporter_http_md5_hex(part, part_len, md5);
+        sink_http_md5(part, part_len, &md5s[i * SINK_MD5_LEN]);
+        sink_http_md5_hex(part, part_len, md5);
         status = s3_request(s, "PUT", key, query,
                             "application/octet-stream", part, part_len,
                             &resp, reason);
-        if (status == EXPORTER_OK) {
+        if (status == SINK_OK) {
             char *what = xasprintf("part %"PRIuSIZE" of %"PRIuSIZE, i + 1,
                                    n_parts);
             status = s3_check_etag(s, what, key, &resp, NULL, md5, reason);
             free(what);
         }
-        exporter_http_response_destroy(&resp);
+        sink_http_response_destroy(&resp);
         free(query);
         ds_put_format(&complete, "<Part><PartNumber>%"PRIuSIZE"</PartNumber>"
                       "<ETag>\"%s\"</ETag></Part>", i + 1, md5);
     }
     ds_put_cstr(&complete, "</CompleteMultipartUpload>");
 
-    if (status == EXPORTER_OK) {
+    if (status == SINK_OK) {
         char *query = xasprintf("uploadId=%s", upload_q);
         status = s3_request(s, "POST", key, query, "application/xml",
                             complete.string, complete.length, &resp, reason);
         free(query);
-        if (status == EXPORTER_OK) {
-            char expected[EXPORTER_MD5_HEX_LEN + 1 + 12];
+        if (status == SINK_OK) {
+            char expected[SINK_MD5_HEX_LEN + 1 + 12];
             char *etag = xml_element(ds_cstr_ro(&resp.body), "ETag");
 
-            exporter_http_md5_hex(md5s, n_parts * EXPORTER_MD5_LEN,
+            sink_http_md5_hex(md5s, n_parts * SINK_MD5_LEN,
                                   expected);
-            snprintf(expected + EXPORTER_MD5_HEX_LEN,
-                     sizeof expected - EXPORTER_MD5_HEX_LEN,
+            snprintf(expected + SINK_MD5_HEX_LEN,
+                     sizeof expected - SINK_MD5_HEX_LEN,
                      "-%"PRIuSIZE, n_parts);
             if (etag) {
                 xml_unescape(etag);
@@ -518,10 +511,10 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
                                    etag, expected, reason);
             free(etag);
         }
-        exporter_http_response_destroy(&resp);
+        sink_http_response_destroy(&resp);
     }
 
-    if (status != EXPORTER_OK) {
+    if (status != SINK_OK) {
         /* The reason stays the first failure's. */
         s3_abort(s, key, upload_id);
     } else {
@@ -535,8 +528,8 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
     return status;
 }
 
-static enum exporter_status
-s3_put(struct exporter_sink *sink, const char *key, const void *data,
+static enum sink_status
+s3_put(struct sink *sink, const char *key, const void *data,
        size_t size, char **reason)
 {
     struct s3_sink *s = s3_sink_cast(sink);
@@ -546,19 +539,19 @@ s3_put(struct exporter_sink *sink, const char *key, const void *data,
             : s3_put_single(s, key, data, size, reason));
 }
 
-static enum exporter_status
-s3_delete(struct exporter_sink *sink, const char *key, char **reason)
+static enum sink_status
+s3_delete(struct sink *sink, const char *key, char **reason)
 {
-    struct exporter_http_response resp;
-    enum exporter_status status = s3_request(s3_sink_cast(sink), "DELETE",
+    struct sink_http_response resp;
+    enum sink_status status = s3_request(s3_sink_cast(sink), "DELETE",
                                              key, NULL, NULL, NULL, 0,
                                              &resp, reason);
 
-    exporter_http_response_destroy(&resp);
+    sink_http_response_destroy(&resp);
     return status;
 }
 
-const struct exporter_sink_class exporter_s3_class = {
+const struct sink_class sink_s3_class = {
     .scheme = "s3",
     .open = s3_open,
     .close = s3_close,

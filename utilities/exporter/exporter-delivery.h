@@ -24,11 +24,11 @@
  * jitter, per target, and logged once per change. */
 
 struct ds;
-struct exporter_config;
+struct sink_config;
 struct exporter_spool;
 
 struct exporter_delivery *exporter_delivery_create(
-    const struct exporter_config *, struct exporter_spool *);
+    const struct sink_config *, struct exporter_spool *);
 void exporter_delivery_destroy(struct exporter_delivery *);
 
 void exporter_delivery_run(struct exporter_delivery *);

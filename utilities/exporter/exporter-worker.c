@@ -15,11 +15,12 @@
  */
 
 #include <config.h>
-#include "utilities/exporter-worker.h"
+#include "utilities/exporter/exporter-worker.h"
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/vlog.h"
+#include "lib/flowlog-sink.h"
 #include "ovs-atomic.h"
 #include "ovs-thread.h"
 #include "seq.h"
@@ -124,6 +125,7 @@ exporter_workers_stop(void)
     }
 
     atomic_store_relaxed(&stopping, true);
+    sink_stop_all();
     ovs_mutex_lock(&mutex);
     xpthread_cond_broadcast(&wakeup);
     ovs_mutex_unlock(&mutex);

@@ -23,28 +23,28 @@
  * every delivery of one of its files. */
 
 #include <stdbool.h>
-#include "utilities/exporter-sink.h"
+#include "lib/flowlog-sink.h"
 
 struct ds;
-struct exporter_config;
+struct sink_config;
 
 /* Called on every change of a logger's state, and with the outcome of
  * every probe. */
 typedef void exporter_logger_notify_func(const char *name,
-                                         enum exporter_status,
+                                         enum sink_status,
                                          const char *reason);
 
-void exporter_loggers_init(const struct exporter_config *,
+void exporter_loggers_init(const struct sink_config *,
                            exporter_logger_notify_func *);
 void exporter_loggers_destroy(void);
 
 bool exporter_logger_configure(const char *name, const char *options,
                                const char *system_id,
-                               enum exporter_status *, const char **reason);
+                               enum sink_status *, const char **reason);
 void exporter_logger_delete(const char *name);
 void exporter_logger_delivered(const char *name, const char *target,
                                const char *credentials,
-                               enum exporter_status, const char *reason);
+                               enum sink_status, const char *reason);
 
 void exporter_loggers_format(struct ds *);
 

@@ -14,8 +14,8 @@
  * limitations under the License.
  */
 
-#ifndef EXPORTER_HTTP_H
-#define EXPORTER_HTTP_H 1
+#ifndef FLOWLOG_SINK_HTTP_H
+#define FLOWLOG_SINK_HTTP_H 1
 
 /* HTTP requests of the object-storage sinks, over libcurl.  A client keeps
  * one connection alive between requests.  Requests run in worker threads,
@@ -29,14 +29,14 @@
 
 struct curl_slist;
 
-struct exporter_http_response {
+struct sink_http_response {
     long status;                /* HTTP status, 0 if there was none. */
     char *error;                /* If 'status' is 0: what went wrong. */
     struct smap headers;        /* Response headers, names lowercased. */
     struct ds body;             /* Start of the response body. */
 };
 
-struct exporter_http_request {
+struct sink_http_request {
     const char *method;         /* "GET", "PUT", "POST", "DELETE". */
     const char *url;
     const struct curl_slist *headers;
@@ -49,27 +49,27 @@ struct exporter_http_request {
     const char *password;
 };
 
-struct exporter_http *exporter_http_create(void);
-void exporter_http_destroy(struct exporter_http *);
+struct sink_http *sink_http_create(void);
+void sink_http_destroy(struct sink_http *);
 
-void exporter_http_perform(struct exporter_http *,
-                           const struct exporter_http_request *,
-                           struct exporter_http_response *);
-void exporter_http_response_destroy(struct exporter_http_response *);
+void sink_http_perform(struct sink_http *,
+                           const struct sink_http_request *,
+                           struct sink_http_response *);
+void sink_http_response_destroy(struct sink_http_response *);
 
-const char *exporter_http_header(const struct exporter_http_response *,
+const char *sink_http_header(const struct sink_http_response *,
                                  const char *name);
-bool exporter_http_etag_matches(const struct exporter_http_response *,
+bool sink_http_etag_matches(const struct sink_http_response *,
                                 const void *data, size_t size);
-char *exporter_http_escape(const char *, bool keep_slash);
-void exporter_http_sha256_hex(const void *data, size_t size,
+char *sink_http_escape(const char *, bool keep_slash);
+void sink_http_sha256_hex(const void *data, size_t size,
                               char hex[65]);
 
-#define EXPORTER_MD5_LEN 16
-#define EXPORTER_MD5_HEX_LEN 32
-void exporter_http_md5(const void *data, size_t size,
-                       unsigned char md5[EXPORTER_MD5_LEN]);
-void exporter_http_md5_hex(const void *data, size_t size,
-                           char hex[EXPORTER_MD5_HEX_LEN + 1]);
+#define SINK_MD5_LEN 16
+#define SINK_MD5_HEX_LEN 32
+void sink_http_md5(const void *data, size_t size,
+                       unsigned char md5[SINK_MD5_LEN]);
+void sink_http_md5_hex(const void *data, size_t size,
+                           char hex[SINK_MD5_HEX_LEN + 1]);
 
-#endif /* exporter-http.h */
+#endif /* flowlog-sink-http.h */

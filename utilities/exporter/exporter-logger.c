@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "utilities/exporter-logger.h"
+#include "utilities/exporter/exporter-logger.h"
 
 #include <string.h>
 
@@ -24,7 +24,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
-#include "utilities/exporter-worker.h"
+#include "utilities/exporter/exporter-worker.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_logger);
 
@@ -33,8 +33,8 @@ struct logger {
     char *options;              /* The logger string, as received. */
     char *target;               /* NULL if 'options' do not parse. */
     char *credentials;
-    enum exporter_status status;
-    char *reason;               /* NULL when 'status' is EXPORTER_OK. */
+    enum sink_status status;
+    char *reason;               /* NULL when 'status' is SINK_OK. */
     uint64_t probe_id;          /* Probe whose outcome sets the state. */
     bool probing;               /* That probe is in progress. */
 };
@@ -44,17 +44,17 @@ struct probe_job {
     char *name;                 /* Logger. */
     uint64_t id;
     char *target, *credentials, *system_id;
-    enum exporter_status status;
+    enum sink_status status;
     char *reason;
 };
 
 static struct shash loggers = SHASH_INITIALIZER(&loggers);
-static const struct exporter_config *config;
+static const struct sink_config *config;
 static exporter_logger_notify_func *notify;
 static uint64_t next_probe_id = 1;
 
 void
-exporter_loggers_init(const struct exporter_config *cfg,
+exporter_loggers_init(const struct sink_config *cfg,
                       exporter_logger_notify_func *notify_cb)
 {
     config = cfg;
@@ -92,12 +92,12 @@ exporter_loggers_destroy(void)
 
 /* Sets 'l''s state.  Returns true if it changed. */
 static bool
-logger_set_state(struct logger *l, enum exporter_status status,
+logger_set_state(struct logger *l, enum sink_status status,
                  const char *reason_)
 {
     char *reason = NULL;
 
-    if (status != EXPORTER_OK && reason_) {
+    if (status != SINK_OK && reason_) {
         reason = (strlen(reason_) > MAX_REASON
                   ? xasprintf("%.*s...", MAX_REASON, reason_)
                   : xstrdup(reason_));
@@ -124,13 +124,13 @@ static void
 probe_work(void *p_)
 {
     struct probe_job *p = p_;
-    struct exporter_sink *sink;
+    struct sink *sink;
 
-    p->status = exporter_sink_open(p->target, p->credentials, config, &sink,
+    p->status = sink_open(p->target, p->credentials, config, &sink,
                                    &p->reason);
-    if (p->status == EXPORTER_OK) {
-        p->status = exporter_sink_probe(sink, p->system_id, &p->reason);
-        exporter_sink_close(sink);
+    if (p->status == SINK_OK) {
+        p->status = sink_probe(sink, p->system_id, &p->reason);
+        sink_close(sink);
     }
 }
 
@@ -143,13 +143,13 @@ probe_done(void *p_)
     if (l && l->probe_id == p->id && !exporter_workers_stopping()) {
         l->probing = false;
         if (logger_set_state(l, p->status, p->reason)
-            || p->status == EXPORTER_OK) {
-            if (p->status == EXPORTER_OK) {
+            || p->status == SINK_OK) {
+            if (p->status == SINK_OK) {
                 VLOG_INFO("logger %s: target %s is writable: ACTIVE",
                           l->name, p->target);
             } else {
                 VLOG_WARN("logger %s: %s: %s", l->name,
-                          exporter_status_name(l->status), l->reason);
+                          sink_status_name(l->status), l->reason);
             }
         }
         /* Always: whoever sent the LoggerConfig waits for this. */
@@ -194,7 +194,7 @@ logger_probe(struct logger *l, const char *system_id)
 bool
 exporter_logger_configure(const char *name, const char *options,
                           const char *system_id,
-                          enum exporter_status *status, const char **reason)
+                          enum sink_status *status, const char **reason)
 {
     struct logger *l = shash_find_data(&loggers, name);
     bool is_new = !l;
@@ -209,9 +209,9 @@ exporter_logger_configure(const char *name, const char *options,
     char *error = flowlog_logger_opts_parse(options, &opts);
     if (error) {
         char *why = xasprintf("options \"%s\": %s", options, error);
-        if (logger_set_state(l, EXPORTER_CONFIG_ERROR, why)) {
+        if (logger_set_state(l, SINK_CONFIG_ERROR, why)) {
             VLOG_WARN("logger %s: %s: %s", name,
-                      exporter_status_name(l->status), l->reason);
+                      sink_status_name(l->status), l->reason);
         }
         free(why);
         free(error);
@@ -223,7 +223,7 @@ exporter_logger_configure(const char *name, const char *options,
         l->probe_id = 0;        /* An outcome in progress is moot. */
         l->probing = false;
     } else {
-        bool changed = (is_new || l->status != EXPORTER_OK
+        bool changed = (is_new || l->status != SINK_OK
                         || !nullable_equal(l->target, opts.target)
                         || !nullable_equal(l->credentials, opts.credentials));
 
@@ -268,7 +268,7 @@ exporter_logger_delete(const char *name)
 void
 exporter_logger_delivered(const char *name, const char *target,
                           const char *credentials,
-                          enum exporter_status status, const char *reason)
+                          enum sink_status status, const char *reason)
 {
     struct logger *l = shash_find_data(&loggers, name);
 
@@ -291,7 +291,7 @@ exporter_loggers_format(struct ds *s)
         ds_put_format(s, "  %s: %s", l->name,
                       (l->probing
                        ? "probing"
-                       : exporter_status_name(l->status)));
+                       : sink_status_name(l->status)));
         if (l->target) {
             ds_put_format(s, ", target %s, credentials %s", l->target,
                           l->credentials);

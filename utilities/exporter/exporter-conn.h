@@ -23,7 +23,7 @@
  * connection with one log line. */
 
 #include <stdbool.h>
-#include "utilities/exporter-sink.h"
+#include "lib/flowlog-sink.h"
 
 struct ds;
 struct exporter_spool;
@@ -37,7 +37,7 @@ bool exporter_conn_run(struct exporter_conn *);
 void exporter_conn_wait(struct exporter_conn *);
 
 void exporter_conn_send_state(struct exporter_conn *, const char *logger,
-                              enum exporter_status, const char *reason);
+                              enum sink_status, const char *reason);
 
 void exporter_conn_format(const struct exporter_conn *, struct ds *);
 

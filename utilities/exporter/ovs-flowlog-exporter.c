@@ -38,12 +38,12 @@
 #include "stream.h"
 #include "unixctl.h"
 #include "util.h"
-#include "utilities/exporter-config.h"
-#include "utilities/exporter-conn.h"
-#include "utilities/exporter-delivery.h"
-#include "utilities/exporter-logger.h"
-#include "utilities/exporter-spool.h"
-#include "utilities/exporter-worker.h"
+#include "lib/flowlog-sink-config.h"
+#include "utilities/exporter/exporter-conn.h"
+#include "utilities/exporter/exporter-delivery.h"
+#include "utilities/exporter/exporter-logger.h"
+#include "utilities/exporter/exporter-spool.h"
+#include "utilities/exporter/exporter-worker.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter);
 
@@ -62,7 +62,7 @@ static char *config_file;           /* --config. */
 static char *unixctl_path;          /* --unixctl. */
 
 /* State. */
-static struct exporter_config *cfg;
+static struct sink_config *cfg;
 static struct exporter_spool *spool;
 static struct exporter_delivery *delivery;
 static struct pstream *listener;
@@ -83,7 +83,7 @@ static unixctl_cb_func exporter_unixctl_exit;
 
 /* LoggerState changes go to every connected ovs-vswitchd. */
 static void
-notify_state(const char *logger, enum exporter_status status,
+notify_state(const char *logger, enum sink_status status,
              const char *reason)
 {
     struct conn_node *node;
@@ -145,7 +145,7 @@ main(int argc, char *argv[])
 
     /* Until daemonize_complete(), a fatal error goes to stderr and makes
      * the parent exit with a failure too. */
-    error = exporter_config_load(config_file, &cfg);
+    error = sink_config_load(config_file, &cfg);
     if (error) {
         ovs_fatal(0, "%s", error);
     }
@@ -211,7 +211,7 @@ main(int argc, char *argv[])
     exporter_delivery_destroy(delivery);
     exporter_loggers_destroy();
     exporter_spool_close(spool);
-    exporter_config_destroy(cfg);
+    sink_config_destroy(cfg);
     unixctl_server_destroy(unixctl);
     service_stop();
     return 0;
@@ -224,7 +224,7 @@ exporter_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct ds s = DS_EMPTY_INITIALIZER;
 
     ds_put_format(&s, "listen: %s\n", listen_name);
-    exporter_config_format(cfg, &s);
+    sink_config_format(cfg, &s);
 
     ds_put_format(&s, "connections: %"PRIuSIZE"\n", ovs_list_size(&conns));
     struct conn_node *node;

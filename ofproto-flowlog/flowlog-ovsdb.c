@@ -1,0 +1,532 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* Configuration from OVSDB (see flowlog-ovsdb.h). */
+
+#include <config.h>
+#include "ofproto-flowlog/flowlog-ovsdb.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "dirs.h"
+#include "hash.h"
+#include "hmapx.h"
+#include "ofproto/ofproto-provider.h"
+#include "ofproto-flowlog/flowlog-channel.h"
+#include "ofproto-flowlog/flowlog-ports.h"
+#include "ofproto-flowlog/flowlog-rotation.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "smap.h"
+#include "sset.h"
+#include "util.h"
+#include "uuid.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(flowlog_ovsdb);
+
+/* Host-wide configuration errors, by OVSDB key, shown by flowlog/show. */
+static struct smap host_errors = SMAP_INITIALIZER(&host_errors);
+/* Interface configuration errors, by interface name. */
+static struct smap iface_errors = SMAP_INITIALIZER(&iface_errors);
+
+static void
+host_error(const char *key, const char *value, const char *reason)
+{
+    const char *old = smap_get(&host_errors, key);
+    char *msg = xasprintf("Open_vSwitch other_config:%s=%s: %s", key, value,
+                          reason);
+
+    if (!old || strcmp(old, msg)) {
+        VLOG_ERR("%s (keeping the previous value)", msg);
+    }
+    smap_replace(&host_errors, key, msg);
+    free(msg);
+}
+
+static void
+host_configure(const struct ovsrec_open_vswitch *cfg)
+{
+    struct fl_host *old = fl_host_get();
+    struct fl_host *h = xzalloc(sizeof *h);
+    const struct smap *oc = &cfg->other_config;
+    const char *v;
+
+    if (old) {
+        *h = *old;
+        h->region = nullable_xstrdup(old->region);
+        h->exporter = nullable_xstrdup(old->exporter);
+    } else {
+        h->mode = FL_MODE_PIPELINE;
+        h->table_accept_egress = 91;
+        h->table_accept_ingress = 92;
+        h->table_drop = 93;
+        h->max_records = FLOWLOG_MAX_RECORDS_DEFAULT;
+        h->queue_max_bytes = FLOWLOG_QUEUE_MAX_BYTES_DEFAULT;
+    }
+    smap_clear(&host_errors);
+
+    v = smap_get_def(oc, "flowlog-region", "");
+    if (strlen(v) > 64 || v[strcspn(v, ",\"\n\r")]) {
+        host_error("flowlog-region", v, "at most 64 characters, without "
+                   "commas, quotes or line breaks");
+    } else {
+        free(h->region);
+        h->region = xstrdup(v);
+    }
+
+    v = smap_get_def(oc, "flowlog-verdict", "pipeline");
+    if (!strcmp(v, "pipeline")) {
+        h->mode = FL_MODE_PIPELINE;
+    } else if (!strcmp(v, "neutron")) {
+        h->mode = FL_MODE_NEUTRON;
+    } else {
+        host_error("flowlog-verdict", v, "expected pipeline or neutron");
+    }
+
+    v = smap_get_def(oc, "flowlog-neutron-tables", "91,92,93");
+    unsigned int a, b, c;
+    int n;
+    if (sscanf(v, "%u,%u,%u%n", &a, &b, &c, &n) == 3 && !v[n]
+        && a < 255 && b < 255 && c < 255 && a != b && b != c && a != c) {
+        h->table_accept_egress = a;
+        h->table_accept_ingress = b;
+        h->table_drop = c;
+    } else {
+        host_error("flowlog-neutron-tables", v, "expected three different "
+                   "table ids (0-254): accepted-egress,accepted-ingress,"
+                   "dropped");
+    }
+
+    v = smap_get(oc, "flowlog-max-records");
+    unsigned int u;
+    if (!v) {
+        h->max_records = FLOWLOG_MAX_RECORDS_DEFAULT;
+    } else if (str_to_uint(v, 10, &u) && u >= 1 && u <= 100000000) {
+        h->max_records = u;
+    } else {
+        host_error("flowlog-max-records", v,
+                   "expected an integer between 1 and 100000000");
+    }
+
+    v = smap_get(oc, "flowlog-queue-max-bytes");
+    long long int ll;
+    if (!v) {
+        h->queue_max_bytes = FLOWLOG_QUEUE_MAX_BYTES_DEFAULT;
+    } else if (str_to_llong(v, 10, &ll) && ll >= 4096
+               && ll <= (1LL << 40)) {
+        h->queue_max_bytes = ll;
+    } else {
+        host_error("flowlog-queue-max-bytes", v,
+                   "expected an integer between 4096 and 1099511627776");
+    }
+
+    v = smap_get(oc, "flowlog-exporter");
+    if (v && strncmp(v, "unix:", 5)) {
+        host_error("flowlog-exporter", v, "expected unix:PATH");
+    } else {
+        free(h->exporter);
+        h->exporter = v ? xstrdup(v) : xasprintf("unix:%s/flowlog-exporter"
+                                                 ".sock", ovs_rundir());
+    }
+
+    v = smap_get(&cfg->external_ids, "system-id");
+    if (v && *v) {
+        h->system_id = xstrdup(v);
+    } else {
+        char name[256];
+        h->system_id = xstrdup(gethostname(name, sizeof name) ? "localhost"
+                                                               : name);
+    }
+
+    fl_host_set(h);
+    fl_channel_set_target(h->exporter, h->system_id);
+}
+
+static void
+logger_delete(struct fl_logger *l)
+{
+    struct fl_binding *b;
+
+    VLOG_INFO("logger %s: deleted", l->name);
+    l->deleted = true;
+    fl_channel_logger_deleted(l->name);
+    fl_logger_close_all(l);
+    struct fl_opts *o = ovsrcu_get_protected(struct fl_opts *, &l->opts);
+    ovsrcu_set(&l->opts, NULL);
+    ovsrcu_postpone(fl_opts_free, o);
+    HMAP_FOR_EACH_POP (b, node, &l->bindings) {
+        fl_binding_unref(b);
+    }
+    hmap_remove(&fl_loggers, &l->node);
+    fl_logger_unref(l);
+}
+
+static void
+loggers_configure(const struct ovsrec_open_vswitch *cfg)
+{
+    struct sset seen = SSET_INITIALIZER(&seen);
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &cfg->other_config) {
+        if (strncmp(node->key, "flowlog-logger-", 15)) {
+            continue;
+        }
+        const char *name = node->key + 15;
+        if (!flowlog_logger_name_valid(name)) {
+            host_error(node->key, node->value, "logger names are 1 to 32 "
+                       "characters of a-z, 0-9 and '-'");
+            continue;
+        }
+        sset_add(&seen, name);
+
+        struct fl_logger *l = fl_logger_find(name);
+        if (l && l->config && !strcmp(l->config, node->value)) {
+            continue;
+        }
+        if (!l) {
+            l = fl_logger_create(name);
+        }
+        free(l->config);
+        l->config = xstrdup(node->value);
+
+        struct flowlog_logger_opts o;
+        char *error = flowlog_logger_opts_parse(node->value, &o);
+        free(l->error);
+        l->error = NULL;
+        if (error) {
+            VLOG_ERR("Open_vSwitch other_config:%s=%s: %s (%s)",
+                     node->key, node->value, error,
+                     l->has_valid ? "keeping the last valid configuration"
+                                  : "logger inactive");
+            l->error = error;
+            continue;
+        }
+
+        struct fl_opts *old = ovsrcu_get_protected(struct fl_opts *,
+                                                   &l->opts);
+        ovsrcu_set(&l->opts, fl_opts_create(&o));
+        if (old) {
+            ovsrcu_postpone(fl_opts_free, old);
+        }
+        struct ds d = DS_EMPTY_INITIALIZER;
+        flowlog_logger_opts_format(&o, &d);
+        VLOG_INFO("logger %s: %s %s", name,
+                  l->has_valid ? "reconfigured:" : "configured:",
+                  ds_cstr(&d));
+        ds_destroy(&d);
+        l->has_valid = true;
+    }
+
+    struct fl_logger *l;
+    HMAP_FOR_EACH_SAFE (l, node, &fl_loggers) {
+        if (!sset_contains(&seen, l->name)) {
+            logger_delete(l);
+        }
+    }
+    sset_destroy(&seen);
+}
+
+static bool
+nullable_streq(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Identity values longer than this are cut (and logged): they are UUIDs in
+ * practice, and they bound a record's size on the channel. */
+#define FL_ID_MAX 255
+
+static char *
+ext_id(const struct ovsrec_interface *iface, const char *key)
+{
+    const char *v = smap_get(&iface->external_ids, key);
+
+    if (!v || !*v) {
+        return NULL;
+    }
+    if (strlen(v) > FL_ID_MAX) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        VLOG_WARN_RL(&rl, "Interface %s external_ids:%s is %"PRIuSIZE
+                     " bytes long: flow log records keep its first %d",
+                     iface->name, key, strlen(v), FL_ID_MAX);
+        return xmemdup0(v, FL_ID_MAX);
+    }
+    return xstrdup(v);
+}
+
+/* Returns the binding of 'l' to interface 'iface' (ofport 'ofport'), reusing
+ * the existing one if the identity did not change. */
+static struct fl_binding *
+binding_get(struct fl_logger *l, const struct ovsrec_interface *iface,
+            int ofport, const char *how)
+{
+    struct flowlog_identity id = {
+        .port_name = xstrdup(iface->name),
+        .ofport = ofport,
+        .iface_id = ext_id(iface, "iface-id"),
+        .vm_id = ext_id(iface, "vm-uuid"),
+        .subnet_id = ext_id(iface, "subnet-id"),
+        .vpc_id = ext_id(iface, "vpc-id"),
+    };
+    uint32_t hash = hash_string(iface->name, 0);
+    struct fl_binding *b;
+
+    HMAP_FOR_EACH_WITH_HASH (b, node, hash, &l->bindings) {
+        if (!strcmp(b->id.port_name, iface->name)) {
+            if (b->id.ofport == ofport && !strcmp(b->how, how)
+                && nullable_streq(b->id.iface_id, id.iface_id)
+                && nullable_streq(b->id.vm_id, id.vm_id)
+                && nullable_streq(b->id.subnet_id, id.subnet_id)
+                && nullable_streq(b->id.vpc_id, id.vpc_id)) {
+                free(id.port_name);
+                free(id.iface_id);
+                free(id.vm_id);
+                free(id.subnet_id);
+                free(id.vpc_id);
+                return b;
+            }
+        }
+    }
+
+    b = xzalloc(sizeof *b);
+    ovs_refcount_init(&b->ref);
+    ovs_refcount_ref(&l->ref);
+    b->logger = l;
+    b->id = id;
+    b->how = how;
+    hmap_insert(&l->bindings, &b->node, hash);
+    return b;
+}
+
+static void
+iface_error(const struct ovsrec_interface *iface, const char *msg)
+{
+    const char *old = smap_get(&iface_errors, iface->name);
+    if (!old || strcmp(old, msg)) {
+        VLOG_ERR("%s", msg);
+    }
+    smap_replace(&iface_errors, iface->name, msg);
+}
+
+/* Collects the logging port of 'iface' into 'ports', if any. */
+static void
+iface_configure(const struct ovsrec_interface *iface,
+                const struct ofproto *ofproto, bool mirror_out,
+                struct hmap *ports)
+{
+    struct fl_binding **bindings = NULL;
+    size_t n = 0;
+
+    const char *names = smap_get(&iface->other_config, "flowlog-loggers");
+    struct sset attach = SSET_INITIALIZER(&attach);
+    if (names) {
+        char *copy = xstrdup(names);
+        char *save = NULL;
+        for (char *name = strtok_r(copy, ", ", &save); name;
+             name = strtok_r(NULL, ", ", &save)) {
+            struct fl_logger *l = fl_logger_find(name);
+            if (!l) {
+                char *msg = xasprintf("Interface %s other_config:"
+                                      "flowlog-loggers=%s: unknown logger "
+                                      "\"%s\"", iface->name, names, name);
+                iface_error(iface, msg);
+                free(msg);
+                continue;
+            }
+            sset_add(&attach, name);
+        }
+        free(copy);
+    }
+
+    struct uuid vpc, subnet;
+    const char *s;
+    bool has_vpc = ((s = smap_get(&iface->external_ids, "vpc-id"))
+                    && uuid_from_string(&vpc, s));
+    bool has_subnet = ((s = smap_get(&iface->external_ids, "subnet-id"))
+                       && uuid_from_string(&subnet, s));
+
+    struct ofproto_port op;
+    if (ofproto_port_query_by_name(ofproto, iface->name, &op)) {
+        sset_destroy(&attach);
+        return;
+    }
+    ofp_port_t ofp_port = op.ofp_port;
+    int ofport = ofp_to_u16(ofp_port);
+    ofproto_port_destroy(&op);
+
+    struct fl_logger *l;
+    HMAP_FOR_EACH (l, node, &fl_loggers) {
+        const struct fl_opts *o = fl_logger_opts(l);
+        const char *how = NULL;
+
+        if (!o) {
+            continue;
+        }
+        if (sset_contains(&attach, l->name)) {
+            how = "explicit";
+        } else if (o->o.has_vpc && has_vpc && uuid_equals(&o->o.vpc, &vpc)) {
+            how = "vpc";
+        } else if (o->o.has_subnet && has_subnet
+                   && uuid_equals(&o->o.subnet, &subnet)) {
+            how = "subnet";
+        }
+        if (!how) {
+            continue;
+        }
+        if (mirror_out) {
+            char *msg = xasprintf("Interface %s: a mirror output port is "
+                                  "never a logging port (logger %s)",
+                                  iface->name, l->name);
+            iface_error(iface, msg);
+            free(msg);
+            continue;
+        }
+
+        bindings = xrealloc(bindings, (n + 1) * sizeof *bindings);
+        bindings[n++] = fl_binding_ref(binding_get(l, iface, ofport, how));
+    }
+    sset_destroy(&attach);
+
+    if (!n) {
+        return;
+    }
+
+    struct fl_port *p = xzalloc(sizeof *p);
+    p->ofproto = ofproto;
+    p->ofp_port = ofp_port;
+    p->n_bindings = n;
+    p->bindings = bindings;
+    const char *mac = smap_get(&iface->external_ids, "attached-mac");
+    if (mac && eth_addr_from_string(mac, &p->mac)) {
+        p->has_mac = true;
+    }
+    hmap_insert(ports, &p->hnode, fl_port_hash(ofproto, p->ofp_port));
+}
+
+static void
+ports_configure(const struct ovsrec_open_vswitch *cfg)
+{
+    struct hmap new = HMAP_INITIALIZER(&new);
+
+    smap_clear(&iface_errors);
+    for (size_t i = 0; i < cfg->n_bridges; i++) {
+        const struct ovsrec_bridge *br = cfg->bridges[i];
+        const struct ofproto *ofproto = ofproto_lookup(br->name);
+        struct sset mirror_out = SSET_INITIALIZER(&mirror_out);
+
+        if (!ofproto) {
+            continue;
+        }
+        for (size_t j = 0; j < br->n_mirrors; j++) {
+            const struct ovsrec_port *out = br->mirrors[j]->output_port;
+            for (size_t k = 0; out && k < out->n_interfaces; k++) {
+                sset_add(&mirror_out, out->interfaces[k]->name);
+            }
+        }
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct ovsrec_port *port = br->ports[j];
+            for (size_t k = 0; k < port->n_interfaces; k++) {
+                const struct ovsrec_interface *iface = port->interfaces[k];
+                iface_configure(iface, ofproto,
+                                sset_contains(&mirror_out, iface->name),
+                                &new);
+            }
+        }
+        sset_destroy(&mirror_out);
+    }
+
+    /* Mark bindings attached or detached. */
+    long long int now = fl_wall_msec();
+    struct hmapx attached = HMAPX_INITIALIZER(&attached);
+    struct fl_port *p;
+    HMAP_FOR_EACH (p, hnode, &new) {
+        for (size_t i = 0; i < p->n_bindings; i++) {
+            p->bindings[i]->attached = true;
+            hmapx_add(&attached, p->bindings[i]);
+        }
+    }
+    struct fl_logger *l;
+    HMAP_FOR_EACH (l, node, &fl_loggers) {
+        struct fl_binding *b;
+        HMAP_FOR_EACH (b, node, &l->bindings) {
+            if (b->attached && !hmapx_contains(&attached, b)) {
+                b->attached = false;
+                b->detached_ms = now;
+                VLOG_INFO("logger %s: port %s detached", l->name,
+                          b->id.port_name);
+            }
+        }
+    }
+    hmapx_destroy(&attached);
+
+    bool changed = fl_ports_publish(&new);
+    hmap_destroy(&new);
+    atomic_store_relaxed(&fl_enabled, !cmap_is_empty(&fl_ports));
+    if (changed) {
+        /* Megaflows made before may be too wide for the new logging ports,
+         * or carry entries for ports no longer logged. */
+        fl_revalidate_all();
+    }
+}
+
+/* Tells the channel each logger's effective configuration; it sends what
+ * changed to the exporter. */
+static void
+loggers_announce(void)
+{
+    struct fl_host *h = fl_host_get();
+    struct fl_logger *l;
+
+    HMAP_FOR_EACH (l, node, &fl_loggers) {
+        const struct fl_opts *o = fl_logger_opts(l);
+        if (o) {
+            struct ds d = DS_EMPTY_INITIALIZER;
+            flowlog_logger_opts_format(&o->o, &d);
+            fl_channel_logger_config(l->name, ds_cstr(&d),
+                                     h && h->region ? h->region : "",
+                                     h && h->system_id ? h->system_id : "");
+            ds_destroy(&d);
+        }
+    }
+}
+
+/* Applies the flow log configuration in 'cfg' (Open_vSwitch row and its
+ * bridges, ports, interfaces and mirrors). */
+void
+fl_ovsdb_configure(const struct ovsrec_open_vswitch *cfg)
+{
+    host_configure(cfg);
+    loggers_configure(cfg);
+    ports_configure(cfg);
+    loggers_announce();
+}
+
+/* Appends an "error: ..." line for each configuration error in force. */
+void
+fl_ovsdb_format_errors(struct ds *s)
+{
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &host_errors) {
+        ds_put_format(s, "error: %s\n", node->value);
+    }
+    SMAP_FOR_EACH (node, &iface_errors) {
+        ds_put_format(s, "error: %s\n", node->value);
+    }
+}

@@ -1,0 +1,31 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef OFPROTO_FLOWLOG_OVSDB_H
+#define OFPROTO_FLOWLOG_OVSDB_H 1
+
+/* The hook's configuration from OVSDB: host-wide settings and loggers from
+ * Open_vSwitch other_config, logging ports and their identities from
+ * Interface other_config and external_ids. */
+
+struct ds;
+struct ovsrec_open_vswitch;
+
+void fl_ovsdb_configure(const struct ovsrec_open_vswitch *);
+void fl_ovsdb_format_errors(struct ds *);
+
+#endif /* flowlog-ovsdb.h */

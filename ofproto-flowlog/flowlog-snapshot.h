@@ -1,0 +1,63 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef OFPROTO_FLOWLOG_SNAPSHOT_H
+#define OFPROTO_FLOWLOG_SNAPSHOT_H 1
+
+/* Snapshots: the records of a closed interval, frozen for the exporter. */
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/flowlog-config.h"
+#include "openvswitch/list.h"
+
+struct ds;
+struct fl_binding;
+struct fl_interval;
+struct fl_logger;
+struct flowlog_record;
+
+struct fl_snapshot {
+    struct ovs_list node;       /* In the channel's queue. */
+    uint64_t seq;
+    char *logger;
+    char *region;
+    char *host;
+    struct flowlog_logger_opts opts;
+    long long int start, end;   /* Wall ms. */
+    size_t n_records;
+    struct flowlog_record *records;
+    size_t n_bindings;
+    struct fl_binding **bindings;   /* References for 'records[i].id'. */
+    size_t bytes;               /* Estimated size on the channel. */
+};
+
+/* What the queue bound counts for a snapshot: a fixed part (header, logger
+ * options, identities) and a part per record.  About 160 bytes is what a
+ * record with UUID identities takes in a SnapshotRecords frame. */
+#define FL_SNAPSHOT_BASE_BYTES 256
+#define FL_SNAPSHOT_RECORD_BYTES 160
+
+struct fl_snapshot *fl_snapshot_create(const struct fl_logger *,
+                                       const struct fl_interval *,
+                                       uint64_t seq);
+void fl_snapshot_free(struct fl_snapshot *);
+
+void fl_snapshot_format_line(struct ds *, const struct fl_snapshot *);
+void fl_snapshot_format_csv(struct ds *, const struct fl_snapshot *);
+
+#endif /* flowlog-snapshot.h */

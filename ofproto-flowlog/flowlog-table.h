@@ -1,0 +1,111 @@
+/*
+ * Copyright (c) 2026 The ovs-flowlog authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef OFPROTO_FLOWLOG_TABLE_H
+#define OFPROTO_FLOWLOG_TABLE_H 1
+
+/* Per-interval record tables: the records of each logger's open intervals,
+ * and the accounting of datapath flow statistics into them. */
+
+#include "cmap.h"
+#include "ofproto-flowlog/flowlog-ports.h"
+#include "openvswitch/list.h"
+#include "openvswitch/thread.h"
+#include "ovs-atomic.h"
+
+struct fl_close_waiter;
+
+/* The record key of one target of a datapath flow. */
+struct fl_key {
+    ovs_be32 src_addr;
+    ovs_be32 dst_addr;
+    uint16_t src_port;
+    uint16_t dst_port;
+    uint8_t protocol;
+    uint8_t direction;
+    uint8_t verdict;
+    uint8_t icmp_type;
+    uint8_t icmp_code;
+    uint8_t rule_table;
+    uint16_t ct_zone;
+    ovs_be64 rule_cookie;
+};
+
+/* Everything a datapath flow's statistics are credited to: the xlate cache
+ * entry XC_FLOWLOG (refcounted, immutable). */
+struct flowlog_flow {
+    struct ovs_refcount ref;
+    struct fl_key key;          /* Direction and verdict per target. */
+    uint8_t flags;              /* tcp_flags class of this datapath flow. */
+    uint8_t exclusion;          /* enum fl_exclusion. */
+    bool ct_tracked, ct_new;
+    uint16_t n_mirror_copies;
+    size_t n_targets;
+    struct fl_target {
+        struct fl_binding *binding;   /* Holds a reference. */
+        uint8_t direction;
+        uint8_t verdict;
+    } targets[];
+};
+
+void fl_flow_account(const struct flowlog_flow *, uint64_t n_packets,
+                     uint64_t n_bytes, long long int used_msec);
+
+/* At most one udpif per datapath type, and OVS registers at most three
+ * types: "system", "netdev" and, in tests, "dummy" (lib/dpif.c,
+ * dpif_dummy_register()). */
+#define FL_MAX_UDPIFS 3
+
+/* Per-logger open interval. */
+struct fl_interval {
+    long long int start;        /* Wall ms, inclusive. */
+    long long int end;          /* Wall ms, exclusive (main thread). */
+    struct cmap records;        /* struct fl_record. */
+    struct cmap ports;          /* struct fl_ivport. */
+    struct ovs_mutex mutex;     /* Serializes insertions. */
+
+    /* Main thread only (flowlog-rotation). */
+    struct ovs_list node;       /* In logger->closing. */
+    uint64_t dump_started[FL_MAX_UDPIFS];  /* Dumps when it began closing. */
+    const void *dump_udpif[FL_MAX_UDPIFS];
+    size_t n_dump;
+    atomic_bool quiesced;       /* No thread can still update it. */
+    bool unpublished;
+    struct fl_close_waiter *waiter;   /* Whom to tell when closed, if any. */
+};
+
+/* A logger's open intervals, oldest first (RCU, immutable). */
+struct fl_ivset {
+    size_t n;
+    struct fl_interval *iv[];
+};
+
+struct fl_interval *fl_interval_create(long long int start,
+                                       long long int end);
+void fl_interval_destroy(struct fl_interval *);
+void fl_interval_totals(const struct fl_interval *, uint64_t *packets,
+                        uint64_t *bytes, uint64_t *skipped);
+size_t fl_interval_records(const struct fl_interval *,
+                           const struct fl_logger *, bool with_nodata,
+                           struct flowlog_record **);
+
+/* Records on this host, all loggers and open intervals together, and the
+ * size of one. */
+uint64_t fl_records_total(void);
+size_t fl_record_size(void);
+
+#endif /* flowlog-table.h */

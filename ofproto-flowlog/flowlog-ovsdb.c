@@ -23,10 +23,12 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "coverage.h"
 #include "dirs.h"
 #include "hash.h"
 #include "hmapx.h"
 #include "ofproto/ofproto-provider.h"
+#include "ovsdb-idl-provider.h"
 #include "ofproto-flowlog/flowlog-channel.h"
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-rotation.h"
@@ -39,6 +41,32 @@
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(flowlog_ovsdb);
+
+COVERAGE_DEFINE(flowlog_external_ids_reconfigure);
+
+/* ovs-vswitchd replicates Interface and Open_vSwitch external_ids without
+ * alerts (patches/0002), so that the writes other agents make there
+ * (ovn-installed, os-vif's keys...) never reconfigure the bridge.  The
+ * external_ids that make the hook's configuration, the identities of
+ * logging ports and the host's system-id, are watched instead: each
+ * main-loop iteration compares them with the rows, and the hook alone is
+ * reconfigured when one changed (fl_ovsdb_run()).  Watched are the logging
+ * ports' Interfaces and, while a logger selects ports by vpc or subnet,
+ * every Interface. */
+static const char *const watched_keys[] = {
+    "iface-id", "vm-uuid", "subnet-id", "vpc-id", "attached-mac",
+};
+#define N_WATCHED_KEYS ARRAY_SIZE(watched_keys)
+
+struct watched_iface {
+    struct hmap_node node;      /* In 'watched', by UUID. */
+    struct uuid uuid;
+    char *values[N_WATCHED_KEYS];   /* As in external_ids, NULL if absent. */
+};
+
+static const struct ovsdb_idl *watched_idl;
+static struct hmap watched = HMAP_INITIALIZER(&watched);
+static char *watched_system_id;
 
 /* Host-wide configuration errors, by OVSDB key, shown by flowlog/show. */
 static struct smap host_errors = SMAP_INITIALIZER(&host_errors);
@@ -324,8 +352,9 @@ iface_error(const struct ovsrec_interface *iface, const char *msg)
     smap_replace(&iface_errors, iface->name, msg);
 }
 
-/* Collects the logging port of 'iface' into 'ports', if any. */
-static void
+/* Collects the logging port of 'iface' into 'ports', if any, and returns
+ * true if there is one. */
+static bool
 iface_configure(const struct ovsrec_interface *iface,
                 const struct ofproto *ofproto, bool mirror_out,
                 struct hmap *ports)
@@ -364,7 +393,7 @@ iface_configure(const struct ovsrec_interface *iface,
     struct ofproto_port op;
     if (ofproto_port_query_by_name(ofproto, iface->name, &op)) {
         sset_destroy(&attach);
-        return;
+        return false;
     }
     ofp_port_t ofp_port = op.ofp_port;
     int ofport = ofp_to_u16(ofp_port);
@@ -404,7 +433,7 @@ iface_configure(const struct ovsrec_interface *iface,
     sset_destroy(&attach);
 
     if (!n) {
-        return;
+        return false;
     }
 
     struct fl_port *p = xzalloc(sizeof *p);
@@ -417,13 +446,90 @@ iface_configure(const struct ovsrec_interface *iface,
         p->has_mac = true;
     }
     hmap_insert(ports, &p->hnode, fl_port_hash(ofproto, p->ofp_port));
+    return true;
+}
+
+static void
+watch_clear(void)
+{
+    struct watched_iface *w;
+
+    HMAP_FOR_EACH_POP (w, node, &watched) {
+        for (size_t i = 0; i < N_WATCHED_KEYS; i++) {
+            free(w->values[i]);
+        }
+        free(w);
+    }
+    free(watched_system_id);
+    watched_system_id = NULL;
+}
+
+static void
+watch_iface(const struct ovsrec_interface *iface)
+{
+    struct watched_iface *w = xzalloc(sizeof *w);
+
+    w->uuid = iface->header_.uuid;
+    for (size_t i = 0; i < N_WATCHED_KEYS; i++) {
+        w->values[i] = nullable_xstrdup(smap_get(&iface->external_ids,
+                                                 watched_keys[i]));
+    }
+    hmap_insert(&watched, &w->node, uuid_hash(&w->uuid));
+}
+
+/* True if an external_ids value the hook's configuration was made from has
+ * changed since. */
+static bool
+watched_changed(const struct ovsrec_open_vswitch *cfg)
+{
+    if (!nullable_streq(smap_get(&cfg->external_ids, "system-id"),
+                        watched_system_id)) {
+        return true;
+    }
+
+    const struct watched_iface *w;
+    HMAP_FOR_EACH (w, node, &watched) {
+        const struct ovsrec_interface *iface
+            = ovsrec_interface_get_for_uuid(watched_idl, &w->uuid);
+
+        /* A deleted row alerts: the bridge reconfigures anyway. */
+        if (!iface) {
+            continue;
+        }
+        for (size_t i = 0; i < N_WATCHED_KEYS; i++) {
+            if (!nullable_streq(smap_get(&iface->external_ids,
+                                         watched_keys[i]),
+                                w->values[i])) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static bool
+loggers_select_by_network(void)
+{
+    const struct fl_logger *l;
+
+    HMAP_FOR_EACH (l, node, &fl_loggers) {
+        const struct fl_opts *o = fl_logger_opts(l);
+        if (o && (o->o.has_vpc || o->o.has_subnet)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static void
 ports_configure(const struct ovsrec_open_vswitch *cfg)
 {
     struct hmap new = HMAP_INITIALIZER(&new);
+    bool watch_all = loggers_select_by_network();
 
+    watch_clear();
+    watched_system_id = nullable_xstrdup(smap_get(&cfg->external_ids,
+                                                  "system-id"));
     smap_clear(&iface_errors);
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         const struct ovsrec_bridge *br = cfg->bridges[i];
@@ -443,9 +549,12 @@ ports_configure(const struct ovsrec_open_vswitch *cfg)
             const struct ovsrec_port *port = br->ports[j];
             for (size_t k = 0; k < port->n_interfaces; k++) {
                 const struct ovsrec_interface *iface = port->interfaces[k];
-                iface_configure(iface, ofproto,
-                                sset_contains(&mirror_out, iface->name),
-                                &new);
+                if (iface_configure(iface, ofproto,
+                                    sset_contains(&mirror_out, iface->name),
+                                    &new)
+                    || watch_all) {
+                    watch_iface(iface);
+                }
             }
         }
         sset_destroy(&mirror_out);
@@ -511,10 +620,31 @@ loggers_announce(void)
 void
 fl_ovsdb_configure(const struct ovsrec_open_vswitch *cfg)
 {
+    /* The IDL that 'cfg' is a row of: where watched rows are looked up. */
+    watched_idl = cfg->header_.table ? cfg->header_.table->idl : NULL;
     host_configure(cfg);
     loggers_configure(cfg);
     ports_configure(cfg);
     loggers_announce();
+}
+
+/* Reconfigures the hook if a watched external_ids value changed since the
+ * last configuration: called every main-loop iteration, right after the
+ * IDL took in the database's updates.  Returns true if it reconfigured. */
+bool
+fl_ovsdb_run(void)
+{
+    const struct ovsrec_open_vswitch *cfg;
+
+    if (!watched_idl || !(cfg = ovsrec_open_vswitch_first(watched_idl))
+        || !watched_changed(cfg)) {
+        return false;
+    }
+    VLOG_DBG("external_ids of a logging port or the host changed: "
+             "reconfiguring");
+    COVERAGE_INC(flowlog_external_ids_reconfigure);
+    fl_ovsdb_configure(cfg);
+    return true;
 }
 
 /* Appends an "error: ..." line for each configuration error in force. */

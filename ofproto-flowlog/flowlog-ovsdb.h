@@ -22,10 +22,13 @@
  * Open_vSwitch other_config, logging ports and their identities from
  * Interface other_config and external_ids. */
 
+#include <stdbool.h>
+
 struct ds;
 struct ovsrec_open_vswitch;
 
 void fl_ovsdb_configure(const struct ovsrec_open_vswitch *);
+bool fl_ovsdb_run(void);
 void fl_ovsdb_format_errors(struct ds *);
 
 #endif /* flowlog-ovsdb.h */

@@ -46,9 +46,11 @@ struct fl_key {
 };
 
 /* Everything a datapath flow's statistics are credited to: the xlate cache
- * entry XC_FLOWLOG (refcounted, immutable). */
+ * entry XC_FLOWLOG (refcounted, immutable but for 'skip_*'). */
 struct flowlog_flow {
     struct ovs_refcount ref;
+    atomic_uint64_t skip_packets;   /* Left out of the first push: see */
+    atomic_uint64_t skip_bytes;     /* flowlog_xcache_push(). */
     struct fl_key key;          /* Direction and verdict per target. */
     uint8_t flags;              /* tcp_flags class of this datapath flow. */
     uint8_t exclusion;          /* enum fl_exclusion. */

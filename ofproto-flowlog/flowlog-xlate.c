@@ -35,6 +35,7 @@
 #include "ofproto-flowlog/flowlog-table.h"
 #include "ofproto/ofproto-dpif-rid.h"
 #include "ofproto/ofproto-dpif-xlate-cache.h"
+#include "ovs-thread.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"
 
@@ -382,6 +383,43 @@ build_flow(const struct flowlog_xlate *x, const struct fl_host *host,
     return f;
 }
 
+/* When revalidation replaces a datapath flow's actions in place, it rebuilds
+ * the flow's xlate cache and then pushes the statistics not yet pushed to
+ * the new cache, as OVS always does for its own entries (rules, learning,
+ * NetFlow...).  For the flow log those packets belong to the old actions
+ * and their verdict, so flowlog_xcache_push() credits them to the old
+ * cache's flowlog entries first, and the rebuilt cache's flowlog entry,
+ * made by the translation in between, leaves them out of its first push.
+ * This carries them from that push to that translation, in the
+ * revalidator's own thread, for the cache being rebuilt only. */
+struct fl_credited {
+    const struct xlate_cache *xcache;
+    uint64_t n_packets;
+    uint64_t n_bytes;
+};
+DEFINE_STATIC_PER_THREAD_DATA(struct fl_credited, fl_credited,
+                              { NULL, 0, 0 });
+
+void
+flowlog_xcache_push(struct xlate_cache *xcache,
+                    const struct dpif_flow_stats *stats)
+{
+    struct fl_credited *c = fl_credited_get();
+    struct ofpbuf entries = xcache->entries;
+    struct xc_entry *entry;
+    bool credited = false;
+
+    XC_ENTRY_FOR_EACH (entry, &entries) {
+        if (entry->type == XC_FLOWLOG) {
+            flowlog_flow_update(entry->flowlog, stats);
+            credited = true;
+        }
+    }
+    c->xcache = credited && stats->n_packets ? xcache : NULL;
+    c->n_packets = stats->n_packets;
+    c->n_bytes = stats->n_bytes;
+}
+
 /* Called at the end of a pass.  A terminal pass that touches a logging port
  * gets a flowlog entry: credited now with the upcall packet
  * ('resubmit_stats'), later through the xlate cache with datapath stats. */
@@ -390,6 +428,17 @@ flowlog_xlate_finish(struct flowlog_xlate *x, struct flow_wildcards *wc,
                      const struct dpif_flow_stats *resubmit_stats,
                      struct xlate_cache *xcache)
 {
+    struct fl_credited *c = fl_credited_get();
+    uint64_t skip_packets = 0, skip_bytes = 0;
+
+    if (OVS_UNLIKELY(c->xcache)) {
+        if (c->xcache == xcache) {
+            skip_packets = c->n_packets;
+            skip_bytes = c->n_bytes;
+        }
+        c->xcache = NULL;
+    }
+
     if (!x->active || x->frozen) {
         return;
     }
@@ -438,6 +487,9 @@ flowlog_xlate_finish(struct flowlog_xlate *x, struct flow_wildcards *wc,
                         resubmit_stats->n_bytes, resubmit_stats->used);
     }
     if (xcache) {
+        atomic_store_relaxed(&f->skip_packets, skip_packets);
+        atomic_store_relaxed(&f->skip_bytes, skip_bytes);
+
         struct xc_entry *entry = xlate_cache_add_entry(xcache, XC_FLOWLOG);
         entry->flowlog = f;
     } else {
@@ -449,9 +501,30 @@ void
 flowlog_flow_update(struct flowlog_flow *f,
                     const struct dpif_flow_stats *stats)
 {
-    if (f && stats->n_packets) {
-        fl_flow_account(f, stats->n_packets, stats->n_bytes, stats->used);
+    if (!f || !stats->n_packets) {
+        return;
     }
+
+    uint64_t n_packets = stats->n_packets;
+    uint64_t n_bytes = stats->n_bytes;
+    uint64_t skip;
+
+    /* Pushes to one datapath flow's cache are serialized by its ukey's
+     * mutex, so a plain read and store suffice. */
+    atomic_read_relaxed(&f->skip_packets, &skip);
+    if (OVS_UNLIKELY(skip)) {
+        uint64_t skip_bytes;
+
+        atomic_read_relaxed(&f->skip_bytes, &skip_bytes);
+        atomic_store_relaxed(&f->skip_packets, 0);
+        atomic_store_relaxed(&f->skip_bytes, 0);
+        n_packets -= MIN(skip, n_packets);
+        n_bytes -= MIN(skip_bytes, n_bytes);
+        if (!n_packets) {
+            return;
+        }
+    }
+    fl_flow_account(f, n_packets, n_bytes, stats->used);
 }
 
 void

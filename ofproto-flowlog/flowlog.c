@@ -72,6 +72,9 @@ flowlog_run(void)
     if (!initialized) {
         return;
     }
+    if (fl_ovsdb_run()) {
+        fl_rotation_wake();
+    }
     HMAP_FOR_EACH (l, node, &fl_loggers) {
         fl_logger_rotate(l);
     }

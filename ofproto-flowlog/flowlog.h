@@ -106,4 +106,10 @@ void flowlog_flow_update(struct flowlog_flow *,
                          const struct dpif_flow_stats *);
 void flowlog_flow_unref(struct flowlog_flow *);
 
+/* Revalidator: a datapath flow's actions are about to be replaced in place;
+ * credits 'stats', not yet pushed, to the flowlog entries of its old cache
+ * (the packets were forwarded under the old actions' verdict), and keeps the
+ * rebuilt cache's flowlog entry from counting them again. */
+void flowlog_xcache_push(struct xlate_cache *, const struct dpif_flow_stats *);
+
 #endif /* flowlog.h */

@@ -32,6 +32,7 @@ TESTSUITE_AT = \
 	tests/flowlog-exclusions.at \
 	tests/flowlog-conntrack.at \
 	tests/flowlog-config.at \
+	tests/flowlog-external-ids.at \
 	tests/flowlog-channel.at \
 	tests/flowlog-files.at \
 	tests/exporter-files.at \

@@ -138,7 +138,9 @@ main(int argc, char *argv[])
     int retval;
 
     ovs_cmdl_proctitle_init(argc, argv);
-    set_program_name(argv[0]);
+    /* "ovs-flowlog-exporter (ovs-flowlog) 0.1" and OVS's library version,
+     * for --version and "ovs-appctl version". */
+    ovs_set_program_name(argv[0], FLOWLOG_PACKAGE_STRING);
     service_start(&argc, &argv);
     parse_options(argc, argv);
     fatal_ignore_sigpipe();

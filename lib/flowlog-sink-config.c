@@ -361,7 +361,7 @@ check_mode(const char *file_name, int fd)
     if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
         return xasprintf("%s: mode %04o lets group or others read or write "
                          "this file, which may hold secrets; refusing to "
-                         "start (fix it with: chmod 600 %s)", file_name,
+                         "use it (fix it with: chmod 600 %s)", file_name,
                          (unsigned int) (st.st_mode & 07777), file_name);
     }
     return NULL;

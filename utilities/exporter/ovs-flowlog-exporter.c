@@ -146,10 +146,12 @@ main(int argc, char *argv[])
     fatal_ignore_sigpipe();
 
     /* Until daemonize_complete(), a fatal error goes to stderr and makes
-     * the parent exit with a failure too. */
+     * the parent exit with a failure too.  VLOG_FATAL also writes it to
+     * the log file, which parse_options() opened for --log-file: with
+     * --detach, that is where an operator looks. */
     error = sink_config_load(config_file, &cfg);
     if (error) {
-        ovs_fatal(0, "%s", error);
+        VLOG_FATAL("%s", error);
     }
 
     daemonize_start(false);
@@ -157,12 +159,13 @@ main(int argc, char *argv[])
     /* After forking: the spool's lock is not inherited. */
     error = exporter_spool_open(spool_dir, spool_max_bytes, &spool);
     if (error) {
-        ovs_fatal(0, "%s", error);
+        VLOG_FATAL("%s", error);
     }
 
     retval = pstream_open(listen_name, &listener, DSCP_DEFAULT);
     if (retval) {
-        ovs_fatal(retval, "%s: cannot listen", listen_name);
+        VLOG_FATAL("%s: cannot listen (%s)", listen_name,
+                   ovs_strerror(retval));
     }
     retval = unixctl_server_create(unixctl_path, &unixctl);
     if (retval) {

@@ -380,16 +380,23 @@ exporter_delivery_wait(struct exporter_delivery *d)
     }
 }
 
-/* Makes every destination that is waiting to retry try again now. */
-void
+/* Makes every destination that is waiting to retry try again now.
+ * Returns how many destinations are failing: each is retried now, or is
+ * in the middle of an attempt. */
+size_t
 exporter_delivery_retry_now(struct exporter_delivery *d)
 {
     struct shash_node *node;
+    size_t n = 0;
 
     SHASH_FOR_EACH (node, &d->dests) {
         struct dest *dest = node->data;
+        if (dest->n_failures) {
+            n++;
+        }
         dest->next_attempt = 0;
     }
+    return n;
 }
 
 void

@@ -250,8 +250,13 @@ static void
 exporter_unixctl_retry(struct unixctl_conn *conn, int argc OVS_UNUSED,
                        const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
 {
-    exporter_delivery_retry_now(delivery);
-    unixctl_command_reply(conn, NULL);
+    size_t n = exporter_delivery_retry_now(delivery);
+    char *reply = (!n ? xstrdup("nothing to retry")
+                   : xasprintf("retrying %"PRIuSIZE" target%s", n,
+                               n == 1 ? "" : "s"));
+
+    unixctl_command_reply(conn, reply);
+    free(reply);
 }
 
 static void

@@ -33,6 +33,7 @@ struct logger {
     char *options;              /* The logger string, as received. */
     char *target;               /* NULL if 'options' do not parse. */
     char *credentials;
+    char *system_id;            /* The host, for probes. */
     enum sink_status status;
     char *reason;               /* NULL when 'status' is SINK_OK. */
     uint64_t probe_id;          /* Probe whose outcome sets the state. */
@@ -69,6 +70,7 @@ logger_destroy(struct logger *l)
         free(l->options);
         free(l->target);
         free(l->credentials);
+        free(l->system_id);
         free(l->reason);
         free(l);
     }
@@ -165,9 +167,9 @@ probe_done(void *p_)
     free(p);
 }
 
-/* Starts probing 'l''s target from host 'system_id'. */
+/* Starts probing 'l''s target from host 'l->system_id'. */
 static void
-logger_probe(struct logger *l, const char *system_id)
+logger_probe(struct logger *l)
 {
     struct probe_job *p = xzalloc(sizeof *p);
 
@@ -175,7 +177,7 @@ logger_probe(struct logger *l, const char *system_id)
     p->id = l->probe_id = next_probe_id++;
     p->target = xstrdup(l->target);
     p->credentials = xstrdup(l->credentials);
-    p->system_id = nullable_xstrdup(system_id);
+    p->system_id = nullable_xstrdup(l->system_id);
     l->probing = true;
 
     char *what = xasprintf("logger %s: probe of %s", l->name, l->target);
@@ -184,8 +186,9 @@ logger_probe(struct logger *l, const char *system_id)
 }
 
 /* Applies LoggerConfig 'name' with logger string 'options' from the host
- * 'system_id'.  Probes the target when the logger is new, when its target
- * or credentials changed, or when it is in an error state.
+ * 'system_id'.  Probes the target when the logger is new, when its target,
+ * credentials or host changed (the probe object is named after the host),
+ * or when it is in an error state.
  *
  * Returns true if the logger's state is known now, and then stores it in
  * '*status' and the reason (owned by the logger) in '*reason'.  Returns
@@ -203,6 +206,11 @@ exporter_logger_configure(const char *name, const char *options,
         l = xzalloc(sizeof *l);
         l->name = xstrdup(name);
         shash_add(&loggers, name, l);
+    }
+    bool new_host = !nullable_equal(l->system_id, system_id);
+    if (new_host) {
+        free(l->system_id);
+        l->system_id = nullable_xstrdup(system_id);
     }
 
     struct flowlog_logger_opts opts;
@@ -223,7 +231,7 @@ exporter_logger_configure(const char *name, const char *options,
         l->probe_id = 0;        /* An outcome in progress is moot. */
         l->probing = false;
     } else {
-        bool changed = (is_new || l->status != SINK_OK
+        bool changed = (is_new || new_host || l->status != SINK_OK
                         || !nullable_equal(l->target, opts.target)
                         || !nullable_equal(l->credentials, opts.credentials));
 
@@ -236,7 +244,7 @@ exporter_logger_configure(const char *name, const char *options,
         flowlog_logger_opts_destroy(&opts);
 
         if (changed) {
-            logger_probe(l, system_id);
+            logger_probe(l);
         }
         if (l->probing) {
             return false;

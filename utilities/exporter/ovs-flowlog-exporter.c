@@ -216,7 +216,7 @@ main(int argc, char *argv[])
     exporter_delivery_destroy(delivery);
     exporter_loggers_destroy();
     exporter_spool_close(spool);
-    sink_config_destroy(cfg);
+    sink_config_unref(cfg);
     unixctl_server_destroy(unixctl);
     service_stop();
     return 0;

@@ -32,6 +32,8 @@ struct exporter_spool;
 struct exporter_delivery *exporter_delivery_create(
     const struct sink_config *, struct exporter_spool *);
 void exporter_delivery_destroy(struct exporter_delivery *);
+void exporter_delivery_set_config(struct exporter_delivery *,
+                                  const struct sink_config *);
 
 void exporter_delivery_run(struct exporter_delivery *);
 void exporter_delivery_wait(struct exporter_delivery *);

@@ -20,9 +20,11 @@
 #include <string.h>
 
 #include "lib/flowlog-config.h"
+#include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "svec.h"
 #include "util.h"
 #include "utilities/exporter/exporter-worker.h"
 
@@ -44,13 +46,14 @@ struct logger {
 struct probe_job {
     char *name;                 /* Logger. */
     uint64_t id;
+    struct sink_config *cfg;    /* A reference: a reload may replace it. */
     char *target, *credentials, *system_id;
     enum sink_status status;
     char *reason;
 };
 
 static struct shash loggers = SHASH_INITIALIZER(&loggers);
-static const struct sink_config *config;
+static struct sink_config *config;      /* A reference. */
 static exporter_logger_notify_func *notify;
 static uint64_t next_probe_id = 1;
 
@@ -58,7 +61,7 @@ void
 exporter_loggers_init(const struct sink_config *cfg,
                       exporter_logger_notify_func *notify_cb)
 {
-    config = cfg;
+    config = sink_config_ref(cfg);
     notify = notify_cb;
 }
 
@@ -85,6 +88,8 @@ exporter_loggers_destroy(void)
         logger_destroy(node->data);
         shash_delete(&loggers, node);
     }
+    sink_config_unref(config);
+    config = NULL;
 }
 
 /* Reasons quote what ovs-vswitchd sent (a logger string, a target), which
@@ -128,8 +133,8 @@ probe_work(void *p_)
     struct probe_job *p = p_;
     struct sink *sink;
 
-    p->status = sink_open(p->target, p->credentials, config, &sink,
-                                   &p->reason);
+    p->status = sink_open(p->target, p->credentials, p->cfg, &sink,
+                          &p->reason);
     if (p->status == SINK_OK) {
         p->status = sink_probe(sink, p->system_id, &p->reason);
         sink_close(sink);
@@ -160,6 +165,7 @@ probe_done(void *p_)
         }
     }
     free(p->name);
+    sink_config_unref(p->cfg);
     free(p->target);
     free(p->credentials);
     free(p->system_id);
@@ -175,6 +181,7 @@ logger_probe(struct logger *l)
 
     p->name = xstrdup(l->name);
     p->id = l->probe_id = next_probe_id++;
+    p->cfg = sink_config_ref(config);
     p->target = xstrdup(l->target);
     p->credentials = xstrdup(l->credentials);
     p->system_id = nullable_xstrdup(l->system_id);
@@ -254,6 +261,34 @@ exporter_logger_configure(const char *name, const char *options,
     *status = l->status;
     *reason = l->reason;
     return true;
+}
+
+/* Makes 'cfg' the configuration of sinks that probes open from now on,
+ * and probes again the target of every logger whose sink it changes (its
+ * credentials section, or file-root for a file:// target).  Adds the names
+ * of those loggers to 'probed'. */
+void
+exporter_loggers_set_config(const struct sink_config *cfg,
+                            struct svec *probed)
+{
+    struct sink_config *old = config;
+    const struct shash_node **nodes = shash_sort(&loggers);
+
+    config = sink_config_ref(cfg);
+    for (size_t i = 0; i < shash_count(&loggers); i++) {
+        struct logger *l = nodes[i]->data;
+
+        if (l->target
+            && sink_config_changed(old, config, l->target, l->credentials)) {
+            VLOG_INFO("logger %s: the configuration of target %s "
+                      "(credentials %s) changed; probing it again",
+                      l->name, l->target, l->credentials);
+            logger_probe(l);
+            svec_add(probed, l->name);
+        }
+    }
+    free(nodes);
+    sink_config_unref(old);
 }
 
 /* Forgets logger 'name' (ovs-vswitchd deleted it).  Its snapshots in the

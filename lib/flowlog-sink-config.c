@@ -26,6 +26,8 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
+#include "sset.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_config);
@@ -96,6 +98,7 @@ struct section {
 };
 
 struct sink_config {
+    struct ovs_refcount ref_cnt;
     char *file_name;
     char **file_roots;
     size_t n_file_roots;
@@ -361,11 +364,13 @@ check_mode(const char *file_name, int fd)
     if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
         return xasprintf("%s: mode %04o lets group or others read or write "
                          "this file, which may hold secrets; refusing to "
-                         "start (fix it with: chmod 600 %s)", file_name,
+                         "use it (fix it with: chmod 600 %s)", file_name,
                          (unsigned int) (st.st_mode & 07777), file_name);
     }
     return NULL;
 }
+
+static void sink_config_destroy(struct sink_config *);
 
 /* Loads the configuration file 'file_name' into a new configuration
  * stored in '*cfgp'.  A file that does not exist gives the defaults.
@@ -377,6 +382,7 @@ sink_config_load(const char *file_name, struct sink_config **cfgp)
     struct sink_config *cfg = xzalloc(sizeof *cfg);
     char *error = NULL;
 
+    ovs_refcount_init(&cfg->ref_cnt);
     cfg->file_name = xstrdup(file_name);
     shash_init(&cfg->sections);
 
@@ -430,7 +436,7 @@ out:
     return error;
 }
 
-void
+static void
 sink_config_destroy(struct sink_config *cfg)
 {
     if (cfg) {
@@ -451,6 +457,28 @@ sink_config_destroy(struct sink_config *cfg)
         free(cfg->file_roots);
         free(cfg->file_name);
         free(cfg);
+    }
+}
+
+/* Returns a new reference to 'cfg_' (which may be NULL). */
+struct sink_config *
+sink_config_ref(const struct sink_config *cfg_)
+{
+    struct sink_config *cfg = CONST_CAST(struct sink_config *, cfg_);
+
+    if (cfg) {
+        ovs_refcount_ref(&cfg->ref_cnt);
+    }
+    return cfg;
+}
+
+/* Drops a reference to 'cfg' (which may be NULL), and frees it with the
+ * last one.  Any thread may call it. */
+void
+sink_config_unref(struct sink_config *cfg)
+{
+    if (cfg && ovs_refcount_unref(&cfg->ref_cnt) == 1) {
+        sink_config_destroy(cfg);
     }
 }
 
@@ -526,4 +554,86 @@ sink_cred(const struct sink_credentials *creds,
 {
     const char *value = smap_get(&creds->keys, key);
     return value && value[0] ? value : NULL;
+}
+
+/* True if 'a' and 'b' allow the same file-root directories, in the same
+ * order. */
+bool
+sink_config_file_roots_equal(const struct sink_config *a,
+                             const struct sink_config *b)
+{
+    if (a->n_file_roots != b->n_file_roots) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n_file_roots; i++) {
+        if (strcmp(a->file_roots[i], b->file_roots[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+section_equal(const struct section *a, const struct section *b)
+{
+    if (!a || !b) {
+        return a == b;
+    }
+    return (nullable_string_is_equal(a->creds.type, b->creds.type)
+            && smap_equal(&a->creds.keys, &b->creds.keys));
+}
+
+/* Section 'name' of 'cfg' if it holds credentials, otherwise NULL (a
+ * [default] with only file-root= holds none). */
+static const struct section *
+credentials_section(const struct sink_config *cfg, const char *name)
+{
+    const struct section *s = shash_find_data(&cfg->sections, name);
+
+    return s && s->creds.type ? s : NULL;
+}
+
+/* True if the credentials section 'name' is the same in 'a' and 'b' (or in
+ * neither). */
+bool
+sink_config_credentials_equal(const struct sink_config *a,
+                              const struct sink_config *b,
+                              const char *name)
+{
+    return section_equal(credentials_section(a, name),
+                         credentials_section(b, name));
+}
+
+/* Appends to 's' what differs from 'old' to 'new', e.g. "file-root,
+ * [swift], [s3]" (sections added, removed or changed, no values), and
+ * returns true if anything does. */
+bool
+sink_config_format_changes(const struct sink_config *old,
+                           const struct sink_config *new, struct ds *s)
+{
+    size_t start = s->length;
+
+    if (!sink_config_file_roots_equal(old, new)) {
+        ds_put_cstr(s, "file-root");
+    }
+
+    struct sset names = SSET_INITIALIZER(&names);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &old->sections) {
+        sset_add(&names, node->name);
+    }
+    SHASH_FOR_EACH (node, &new->sections) {
+        sset_add(&names, node->name);
+    }
+    const char **sorted = sset_sort(&names);
+    for (size_t i = 0; i < sset_count(&names); i++) {
+        if (!sink_config_credentials_equal(old, new, sorted[i])) {
+            ds_put_format(s, "%s[%s]", s->length > start ? ", " : "",
+                          sorted[i]);
+        }
+    }
+    free(sorted);
+    sset_destroy(&names);
+
+    return s->length > start;
 }

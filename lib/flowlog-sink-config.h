@@ -21,7 +21,12 @@
  * [default] with file-root= and optional credentials, and one named
  * section per credentials= name a logger may use.  The file holds secrets,
  * so it must not be readable or writable by group or others, and secret
- * values are never formatted. */
+ * values are never formatted.
+ *
+ * A loaded configuration never changes.  It is reference-counted (with
+ * atomic counts, so that any thread may drop a reference): every sink
+ * holds one, so a configuration that a reload replaced stays valid for
+ * the sinks and jobs that still use it. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,7 +54,8 @@ struct sink_config;
 char *sink_config_load(const char *file_name,
                            struct sink_config **)
     OVS_WARN_UNUSED_RESULT;
-void sink_config_destroy(struct sink_config *);
+struct sink_config *sink_config_ref(const struct sink_config *);
+void sink_config_unref(struct sink_config *);
 
 const char *sink_config_file_name(const struct sink_config *);
 const char *const *sink_config_file_roots(const struct sink_config *,
@@ -62,5 +68,15 @@ const struct sink_credentials *sink_config_credentials(
 
 bool sink_config_key_is_secret(const char *key);
 void sink_config_format(const struct sink_config *, struct ds *);
+
+/* Comparisons of two configurations, for a reload. */
+bool sink_config_file_roots_equal(const struct sink_config *,
+                                  const struct sink_config *);
+bool sink_config_credentials_equal(const struct sink_config *,
+                                   const struct sink_config *,
+                                   const char *name);
+bool sink_config_format_changes(const struct sink_config *old,
+                                const struct sink_config *new,
+                                struct ds *);
 
 #endif /* flowlog-sink-config.h */

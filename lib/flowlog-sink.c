@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovs-atomic.h"
 #include "util.h"
@@ -47,7 +48,8 @@ sink_status_name(enum sink_status status)
 }
 
 /* Opens the sink of 'target' in '*sinkp'.  On failure, stores NULL in
- * '*sinkp' and a malloc()'d reason in '*reason'. */
+ * '*sinkp' and a malloc()'d reason in '*reason'.  The sink holds a
+ * reference to 'cfg' until it is closed. */
 enum sink_status
 sink_open(const char *target, const char *credentials,
                    const struct sink_config *cfg,
@@ -64,6 +66,8 @@ sink_open(const char *target, const char *credentials,
                 target, credentials, cfg, sinkp, reason);
             if (status != SINK_OK) {
                 *sinkp = NULL;
+            } else {
+                (*sinkp)->cfg = sink_config_ref(cfg);
             }
             return status;
         }
@@ -73,11 +77,32 @@ sink_open(const char *target, const char *credentials,
     return SINK_CONFIG_ERROR;
 }
 
+/* Closes 'sink' (which may be NULL).  Any thread may call it. */
 void
 sink_close(struct sink *sink)
 {
     if (sink) {
+        struct sink_config *cfg = sink->cfg;
+
         sink->class->close(sink);
+        sink_config_unref(cfg);
+    }
+}
+
+/* True if a sink for 'target' with 'credentials' opened with configuration
+ * 'old' would not be the one that 'new' gives: file:// sinks depend on
+ * file-root=, the others on their credentials section. */
+bool
+sink_config_changed(const struct sink_config *old,
+                    const struct sink_config *new,
+                    const char *target, const char *credentials)
+{
+    if (old == new) {
+        return false;
+    } else if (!strncmp(target, "file://", 7)) {
+        return !sink_config_file_roots_equal(old, new);
+    } else {
+        return !sink_config_credentials_equal(old, new, credentials);
     }
 }
 

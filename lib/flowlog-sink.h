@@ -54,7 +54,8 @@ struct sink_class {
 
     /* Creates in '*sinkp' a sink for 'target' (syntax already checked by
      * flowlog_logger_opts_parse()) that uses the credentials section
-     * 'credentials' of 'cfg'.  'cfg' outlives the sink. */
+     * 'credentials' of 'cfg'.  'cfg' outlives the sink: sink_open() gives
+     * the sink a reference to it. */
     enum sink_status (*open)(const char *target, const char *credentials,
                                  const struct sink_config *cfg,
                                  struct sink **sinkp,
@@ -77,6 +78,7 @@ struct sink_class {
 struct sink {
     const struct sink_class *class;
     char *target;
+    struct sink_config *cfg;    /* A reference, set by sink_open(). */
 };
 
 enum sink_status sink_open(const char *target,
@@ -93,6 +95,9 @@ char *sink_prefix(const char *slash);
 enum sink_status sink_probe(struct sink *,
                                          const char *system_id,
                                          char **reason);
+bool sink_config_changed(const struct sink_config *old,
+                         const struct sink_config *new,
+                         const char *target, const char *credentials);
 
 /* Makes every sink operation in progress, in any thread, give up soon
  * (SINK_UNAVAILABLE), and every later one too: for a process that exits. */

@@ -38,6 +38,7 @@ TESTSUITE_AT = \
 	tests/exporter-files.at \
 	tests/exporter-channel.at \
 	tests/exporter-config.at \
+	tests/exporter-commands.at \
 	tests/exporter-spool.at \
 	tests/exporter-swift.at \
 	tests/exporter-keystone.at \

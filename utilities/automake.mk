@@ -14,8 +14,12 @@ utilities_exporter_ovs_flowlog_exporter_SOURCES = \
 	utilities/exporter/exporter-spool.h \
 	utilities/exporter/exporter-worker.c \
 	utilities/exporter/exporter-worker.h
+# The product's version for --version and "ovs-appctl version"; not
+# through DEFS (see Makefile.am), so that it does not clash with OVS's
+# own PACKAGE_VERSION in config.h.
 utilities_exporter_ovs_flowlog_exporter_CPPFLAGS = \
-	$(AM_CPPFLAGS) $(PROTOBUF_C_CFLAGS)
+	$(AM_CPPFLAGS) $(PROTOBUF_C_CFLAGS) \
+	-DFLOWLOG_PACKAGE_STRING='"($(PACKAGE_NAME)) $(PACKAGE_VERSION)"'
 utilities_exporter_ovs_flowlog_exporter_LDADD = \
 	lib/libflowlog-sink.a lib/libflowlog-file.a lib/libflowlog.a \
 	$(OVS_LIBOPENVSWITCH) \

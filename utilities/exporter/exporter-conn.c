@@ -234,11 +234,19 @@ handle_logger_config(struct exporter_conn *c, const Flowlog__LoggerConfig *lc)
         return NULL;
     }
 
+    /* ovs-vswitchd announces a new system-id (external_ids:system-id
+     * changed) by sending every LoggerConfig again, on the same
+     * connection: its Hello is out of date from then on. */
+    if (lc->system_id && lc->system_id[0]
+        && strcmp(lc->system_id, c->system_id)) {
+        VLOG_INFO("%s: system-id is now %s", conn_desc(c), lc->system_id);
+        free(c->system_id);
+        c->system_id = xstrdup(lc->system_id);
+    }
+
     enum sink_status status;
     const char *reason;
-    if (exporter_logger_configure(lc->name, lc->options,
-                                  (lc->system_id && lc->system_id[0]
-                                   ? lc->system_id : c->system_id),
+    if (exporter_logger_configure(lc->name, lc->options, c->system_id,
                                   &status, &reason)) {
         exporter_conn_send_state(c, lc->name, status, reason);
     }

@@ -22,6 +22,7 @@
 #include "lib/flowlog-config.h"
 #include "lib/flowlog-file.h"
 #include "lib/flowlog-record.h"
+#include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
@@ -62,7 +63,7 @@ struct dest {
 };
 
 struct exporter_delivery {
-    const struct sink_config *cfg;
+    struct sink_config *cfg;    /* A reference. */
     struct exporter_spool *spool;
     struct shash dests;         /* struct dest by target+credentials. */
     struct shash by_options;    /* Logger string -> struct dest. */
@@ -75,7 +76,7 @@ exporter_delivery_create(const struct sink_config *cfg,
 {
     struct exporter_delivery *d = xzalloc(sizeof *d);
 
-    d->cfg = cfg;
+    d->cfg = sink_config_ref(cfg);
     d->spool = spool;
     shash_init(&d->dests);
     shash_init(&d->by_options);
@@ -100,6 +101,7 @@ exporter_delivery_destroy(struct exporter_delivery *d)
         }
         shash_destroy(&d->dests);
         shash_destroy(&d->by_options);
+        sink_config_unref(d->cfg);
         free(d);
     }
 }
@@ -205,7 +207,7 @@ dest_failed(struct exporter_delivery *d, struct dest *dest,
  * sink, and the spool entry stays where it is. */
 struct delivery_job {
     /* Set by the main thread. */
-    const struct sink_config *cfg;
+    struct sink_config *cfg;    /* A reference: a reload may replace it. */
     const struct exporter_spool *spool;
     const struct exporter_spool_entry *e;
     char *target, *credentials;
@@ -285,6 +287,17 @@ deliver_done(void *job_)
     struct dest *dest = job->dest;
     const struct exporter_spool_entry *e = job->e;
 
+    /* A reload changed what this destination's sink uses while the job
+     * ran: the sink goes, and a failure does not count, since it is the
+     * old configuration's. */
+    bool stale = (!job->load_failed
+                  && sink_config_changed(job->cfg, d->cfg, dest->target,
+                                         dest->credentials));
+    if (stale) {
+        sink_close(job->sink);
+        job->sink = NULL;
+    }
+
     dest->busy = false;
     dest->sink = job->sink;
     if (exporter_workers_stopping()) {
@@ -294,6 +307,11 @@ deliver_done(void *job_)
                  e->seq, e->logger, job->reason);
         exporter_spool_quarantine(d->spool, e);
         d->n_failed++;
+    } else if (stale && job->status != SINK_OK) {
+        VLOG_INFO("%s: delivery with the configuration before the reload "
+                  "failed (%s); trying again with the new one", dest->name,
+                  job->reason);
+        dest->next_attempt = 0;
     } else {
         char *logger = xstrdup(e->logger);
 
@@ -308,6 +326,7 @@ deliver_done(void *job_)
         free(logger);
     }
 
+    sink_config_unref(job->cfg);
     free(job->target);
     free(job->credentials);
     free(job->reason);
@@ -326,7 +345,7 @@ deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
     }
 
     struct delivery_job *job = xzalloc(sizeof *job);
-    job->cfg = d->cfg;
+    job->cfg = sink_config_ref(d->cfg);
     job->spool = d->spool;
     job->e = e;
     job->target = xstrdup(dest->target);
@@ -380,16 +399,50 @@ exporter_delivery_wait(struct exporter_delivery *d)
     }
 }
 
-/* Makes every destination that is waiting to retry try again now. */
+/* Makes 'cfg' the configuration of the sinks that delivery opens from now
+ * on.  Closes the sinks that it changes (their credentials section, or
+ * file-root for file:// targets), so that they are opened again with it,
+ * and retries their destinations now.  A sink in use by a delivery in
+ * progress is closed when the delivery is done (deliver_done()). */
 void
+exporter_delivery_set_config(struct exporter_delivery *d,
+                             const struct sink_config *cfg)
+{
+    struct sink_config *old = d->cfg;
+    struct shash_node *node;
+
+    d->cfg = sink_config_ref(cfg);
+    SHASH_FOR_EACH (node, &d->dests) {
+        struct dest *dest = node->data;
+
+        if (dest->target
+            && sink_config_changed(old, d->cfg, dest->target,
+                                   dest->credentials)) {
+            sink_close(dest->sink);
+            dest->sink = NULL;
+            dest->next_attempt = 0;
+        }
+    }
+    sink_config_unref(old);
+}
+
+/* Makes every destination that is waiting to retry try again now.
+ * Returns how many destinations are failing: each is retried now, or is
+ * in the middle of an attempt. */
+size_t
 exporter_delivery_retry_now(struct exporter_delivery *d)
 {
     struct shash_node *node;
+    size_t n = 0;
 
     SHASH_FOR_EACH (node, &d->dests) {
         struct dest *dest = node->data;
+        if (dest->n_failures) {
+            n++;
+        }
         dest->next_attempt = 0;
     }
+    return n;
 }
 
 void

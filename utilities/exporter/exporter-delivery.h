@@ -23,6 +23,8 @@
  * confirmed it; failures are retried with capped exponential backoff and
  * jitter, per target, and logged once per change. */
 
+#include <stddef.h>
+
 struct ds;
 struct sink_config;
 struct exporter_spool;
@@ -30,10 +32,12 @@ struct exporter_spool;
 struct exporter_delivery *exporter_delivery_create(
     const struct sink_config *, struct exporter_spool *);
 void exporter_delivery_destroy(struct exporter_delivery *);
+void exporter_delivery_set_config(struct exporter_delivery *,
+                                  const struct sink_config *);
 
 void exporter_delivery_run(struct exporter_delivery *);
 void exporter_delivery_wait(struct exporter_delivery *);
-void exporter_delivery_retry_now(struct exporter_delivery *);
+size_t exporter_delivery_retry_now(struct exporter_delivery *);
 
 void exporter_delivery_format(const struct exporter_delivery *, struct ds *);
 

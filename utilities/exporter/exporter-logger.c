@@ -20,9 +20,11 @@
 #include <string.h>
 
 #include "lib/flowlog-config.h"
+#include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "svec.h"
 #include "util.h"
 #include "utilities/exporter/exporter-worker.h"
 
@@ -33,6 +35,7 @@ struct logger {
     char *options;              /* The logger string, as received. */
     char *target;               /* NULL if 'options' do not parse. */
     char *credentials;
+    char *system_id;            /* The host, for probes. */
     enum sink_status status;
     char *reason;               /* NULL when 'status' is SINK_OK. */
     uint64_t probe_id;          /* Probe whose outcome sets the state. */
@@ -43,13 +46,14 @@ struct logger {
 struct probe_job {
     char *name;                 /* Logger. */
     uint64_t id;
+    struct sink_config *cfg;    /* A reference: a reload may replace it. */
     char *target, *credentials, *system_id;
     enum sink_status status;
     char *reason;
 };
 
 static struct shash loggers = SHASH_INITIALIZER(&loggers);
-static const struct sink_config *config;
+static struct sink_config *config;      /* A reference. */
 static exporter_logger_notify_func *notify;
 static uint64_t next_probe_id = 1;
 
@@ -57,7 +61,7 @@ void
 exporter_loggers_init(const struct sink_config *cfg,
                       exporter_logger_notify_func *notify_cb)
 {
-    config = cfg;
+    config = sink_config_ref(cfg);
     notify = notify_cb;
 }
 
@@ -69,6 +73,7 @@ logger_destroy(struct logger *l)
         free(l->options);
         free(l->target);
         free(l->credentials);
+        free(l->system_id);
         free(l->reason);
         free(l);
     }
@@ -83,6 +88,8 @@ exporter_loggers_destroy(void)
         logger_destroy(node->data);
         shash_delete(&loggers, node);
     }
+    sink_config_unref(config);
+    config = NULL;
 }
 
 /* Reasons quote what ovs-vswitchd sent (a logger string, a target), which
@@ -126,8 +133,8 @@ probe_work(void *p_)
     struct probe_job *p = p_;
     struct sink *sink;
 
-    p->status = sink_open(p->target, p->credentials, config, &sink,
-                                   &p->reason);
+    p->status = sink_open(p->target, p->credentials, p->cfg, &sink,
+                          &p->reason);
     if (p->status == SINK_OK) {
         p->status = sink_probe(sink, p->system_id, &p->reason);
         sink_close(sink);
@@ -158,6 +165,7 @@ probe_done(void *p_)
         }
     }
     free(p->name);
+    sink_config_unref(p->cfg);
     free(p->target);
     free(p->credentials);
     free(p->system_id);
@@ -165,17 +173,18 @@ probe_done(void *p_)
     free(p);
 }
 
-/* Starts probing 'l''s target from host 'system_id'. */
+/* Starts probing 'l''s target from host 'l->system_id'. */
 static void
-logger_probe(struct logger *l, const char *system_id)
+logger_probe(struct logger *l)
 {
     struct probe_job *p = xzalloc(sizeof *p);
 
     p->name = xstrdup(l->name);
     p->id = l->probe_id = next_probe_id++;
+    p->cfg = sink_config_ref(config);
     p->target = xstrdup(l->target);
     p->credentials = xstrdup(l->credentials);
-    p->system_id = nullable_xstrdup(system_id);
+    p->system_id = nullable_xstrdup(l->system_id);
     l->probing = true;
 
     char *what = xasprintf("logger %s: probe of %s", l->name, l->target);
@@ -184,8 +193,9 @@ logger_probe(struct logger *l, const char *system_id)
 }
 
 /* Applies LoggerConfig 'name' with logger string 'options' from the host
- * 'system_id'.  Probes the target when the logger is new, when its target
- * or credentials changed, or when it is in an error state.
+ * 'system_id'.  Probes the target when the logger is new, when its target,
+ * credentials or host changed (the probe object is named after the host),
+ * or when it is in an error state.
  *
  * Returns true if the logger's state is known now, and then stores it in
  * '*status' and the reason (owned by the logger) in '*reason'.  Returns
@@ -203,6 +213,11 @@ exporter_logger_configure(const char *name, const char *options,
         l = xzalloc(sizeof *l);
         l->name = xstrdup(name);
         shash_add(&loggers, name, l);
+    }
+    bool new_host = !nullable_equal(l->system_id, system_id);
+    if (new_host) {
+        free(l->system_id);
+        l->system_id = nullable_xstrdup(system_id);
     }
 
     struct flowlog_logger_opts opts;
@@ -223,7 +238,7 @@ exporter_logger_configure(const char *name, const char *options,
         l->probe_id = 0;        /* An outcome in progress is moot. */
         l->probing = false;
     } else {
-        bool changed = (is_new || l->status != SINK_OK
+        bool changed = (is_new || new_host || l->status != SINK_OK
                         || !nullable_equal(l->target, opts.target)
                         || !nullable_equal(l->credentials, opts.credentials));
 
@@ -236,7 +251,7 @@ exporter_logger_configure(const char *name, const char *options,
         flowlog_logger_opts_destroy(&opts);
 
         if (changed) {
-            logger_probe(l, system_id);
+            logger_probe(l);
         }
         if (l->probing) {
             return false;
@@ -246,6 +261,34 @@ exporter_logger_configure(const char *name, const char *options,
     *status = l->status;
     *reason = l->reason;
     return true;
+}
+
+/* Makes 'cfg' the configuration of sinks that probes open from now on,
+ * and probes again the target of every logger whose sink it changes (its
+ * credentials section, or file-root for a file:// target).  Adds the names
+ * of those loggers to 'probed'. */
+void
+exporter_loggers_set_config(const struct sink_config *cfg,
+                            struct svec *probed)
+{
+    struct sink_config *old = config;
+    const struct shash_node **nodes = shash_sort(&loggers);
+
+    config = sink_config_ref(cfg);
+    for (size_t i = 0; i < shash_count(&loggers); i++) {
+        struct logger *l = nodes[i]->data;
+
+        if (l->target
+            && sink_config_changed(old, config, l->target, l->credentials)) {
+            VLOG_INFO("logger %s: the configuration of target %s "
+                      "(credentials %s) changed; probing it again",
+                      l->name, l->target, l->credentials);
+            logger_probe(l);
+            svec_add(probed, l->name);
+        }
+    }
+    free(nodes);
+    sink_config_unref(old);
 }
 
 /* Forgets logger 'name' (ovs-vswitchd deleted it).  Its snapshots in the

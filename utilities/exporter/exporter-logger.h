@@ -19,14 +19,16 @@
 
 /* The loggers ovs-vswitchd configured (LoggerConfig) and their delivery
  * state, which goes back to ovs-vswitchd as LoggerState: set by a write
- * probe when a logger appears or its target or credentials change, and by
- * every delivery of one of its files. */
+ * probe when a logger appears, when its target, credentials or host
+ * change, or when a reload changes what its sink uses, and by every
+ * delivery of one of its files. */
 
 #include <stdbool.h>
 #include "lib/flowlog-sink.h"
 
 struct ds;
 struct sink_config;
+struct svec;
 
 /* Called on every change of a logger's state, and with the outcome of
  * every probe. */
@@ -37,6 +39,8 @@ typedef void exporter_logger_notify_func(const char *name,
 void exporter_loggers_init(const struct sink_config *,
                            exporter_logger_notify_func *);
 void exporter_loggers_destroy(void);
+void exporter_loggers_set_config(const struct sink_config *,
+                                 struct svec *probed);
 
 bool exporter_logger_configure(const char *name, const char *options,
                                const char *system_id,

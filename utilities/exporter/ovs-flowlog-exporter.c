@@ -36,6 +36,7 @@
 #include "openvswitch/vlog.h"
 #include "socket-util.h"
 #include "stream.h"
+#include "svec.h"
 #include "unixctl.h"
 #include "util.h"
 #include "lib/flowlog-sink-config.h"
@@ -78,6 +79,7 @@ static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 
 static unixctl_cb_func exporter_unixctl_show;
+static unixctl_cb_func exporter_unixctl_reload;
 static unixctl_cb_func exporter_unixctl_retry;
 static unixctl_cb_func exporter_unixctl_exit;
 
@@ -138,16 +140,20 @@ main(int argc, char *argv[])
     int retval;
 
     ovs_cmdl_proctitle_init(argc, argv);
-    set_program_name(argv[0]);
+    /* "ovs-flowlog-exporter (ovs-flowlog) 0.1" and OVS's library version,
+     * for --version and "ovs-appctl version". */
+    ovs_set_program_name(argv[0], FLOWLOG_PACKAGE_STRING);
     service_start(&argc, &argv);
     parse_options(argc, argv);
     fatal_ignore_sigpipe();
 
     /* Until daemonize_complete(), a fatal error goes to stderr and makes
-     * the parent exit with a failure too. */
+     * the parent exit with a failure too.  VLOG_FATAL also writes it to
+     * the log file, which parse_options() opened for --log-file: with
+     * --detach, that is where an operator looks. */
     error = sink_config_load(config_file, &cfg);
     if (error) {
-        ovs_fatal(0, "%s", error);
+        VLOG_FATAL("%s", error);
     }
 
     daemonize_start(false);
@@ -155,12 +161,13 @@ main(int argc, char *argv[])
     /* After forking: the spool's lock is not inherited. */
     error = exporter_spool_open(spool_dir, spool_max_bytes, &spool);
     if (error) {
-        ovs_fatal(0, "%s", error);
+        VLOG_FATAL("%s", error);
     }
 
     retval = pstream_open(listen_name, &listener, DSCP_DEFAULT);
     if (retval) {
-        ovs_fatal(retval, "%s: cannot listen", listen_name);
+        VLOG_FATAL("%s: cannot listen (%s)", listen_name,
+                   ovs_strerror(retval));
     }
     retval = unixctl_server_create(unixctl_path, &unixctl);
     if (retval) {
@@ -168,6 +175,8 @@ main(int argc, char *argv[])
     }
     unixctl_command_register("exporter/show", "", 0, 0,
                              exporter_unixctl_show, NULL);
+    unixctl_command_register("exporter/reload", "", 0, 0,
+                             exporter_unixctl_reload, NULL);
     unixctl_command_register("exporter/retry", "", 0, 0,
                              exporter_unixctl_retry, NULL);
     unixctl_command_register("exit", "", 0, 0, exporter_unixctl_exit, NULL);
@@ -211,7 +220,7 @@ main(int argc, char *argv[])
     exporter_delivery_destroy(delivery);
     exporter_loggers_destroy();
     exporter_spool_close(spool);
-    sink_config_destroy(cfg);
+    sink_config_unref(cfg);
     unixctl_server_destroy(unixctl);
     service_stop();
     return 0;
@@ -241,12 +250,71 @@ exporter_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* Reads the configuration file again, with the checks of the start.  A
+ * file that does not pass them changes nothing.  Otherwise its
+ * configuration replaces the one in force: the sinks whose credentials
+ * section or file-root changed are opened again with it, and their
+ * loggers probed again; the spool and connections are untouched. */
+static void
+exporter_unixctl_reload(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                        const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct sink_config *new_cfg;
+    char *error = sink_config_load(config_file, &new_cfg);
+
+    if (error) {
+        char *msg = xasprintf("%s; the configuration in force stays", error);
+
+        VLOG_ERR("reload: %s", msg);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        free(error);
+        return;
+    }
+
+    struct ds changes = DS_EMPTY_INITIALIZER;
+    bool changed = sink_config_format_changes(cfg, new_cfg, &changes);
+    struct svec probed = SVEC_EMPTY_INITIALIZER;
+
+    exporter_loggers_set_config(new_cfg, &probed);
+    exporter_delivery_set_config(delivery, new_cfg);
+    sink_config_unref(cfg);
+    cfg = new_cfg;
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "reloaded %s: ", config_file);
+    if (!changed) {
+        ds_put_cstr(&s, "nothing changed");
+    } else {
+        ds_put_format(&s, "changed %s; ", ds_cstr(&changes));
+        if (probed.n) {
+            ds_put_cstr(&s, "probing again: ");
+            for (size_t i = 0; i < probed.n; i++) {
+                ds_put_format(&s, "%s%s", i ? ", " : "", probed.names[i]);
+            }
+        } else {
+            ds_put_cstr(&s, "no logger affected");
+        }
+    }
+    svec_destroy(&probed);
+    ds_destroy(&changes);
+
+    VLOG_INFO("%s", ds_cstr(&s));
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 static void
 exporter_unixctl_retry(struct unixctl_conn *conn, int argc OVS_UNUSED,
                        const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
 {
-    exporter_delivery_retry_now(delivery);
-    unixctl_command_reply(conn, NULL);
+    size_t n = exporter_delivery_retry_now(delivery);
+    char *reply = (!n ? xstrdup("nothing to retry")
+                   : xasprintf("retrying %"PRIuSIZE" target%s", n,
+                               n == 1 ? "" : "s"));
+
+    unixctl_command_reply(conn, reply);
+    free(reply);
 }
 
 static void

@@ -19,6 +19,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
@@ -50,9 +51,9 @@ parse_int(const char *key, const char *value, int min, int max, int *out)
 static char * OVS_WARN_UNUSED_RESULT
 parse_bool(const char *key, const char *value, bool *out)
 {
-    if (!strcmp(value, "true")) {
+    if (!strcasecmp(value, "true")) {
         *out = true;
-    } else if (!strcmp(value, "false")) {
+    } else if (!strcasecmp(value, "false")) {
         *out = false;
     } else {
         return xasprintf("%s=%s: expected true or false", key, value);
@@ -198,11 +199,11 @@ parse_option(const char *key, const char *value,
         return parse_int(key, value, FLOWLOG_INTERVAL_MIN,
                          FLOWLOG_INTERVAL_MAX, &opts->interval);
     } else if (!strcmp(key, "filter")) {
-        if (!strcmp(value, "all")) {
+        if (!strcasecmp(value, "all")) {
             opts->filter = FL_FILTER_ALL;
-        } else if (!strcmp(value, "accept")) {
+        } else if (!strcasecmp(value, "accept")) {
             opts->filter = FL_FILTER_ACCEPT;
-        } else if (!strcmp(value, "drop")) {
+        } else if (!strcasecmp(value, "drop")) {
             opts->filter = FL_FILTER_DROP;
         } else {
             return xasprintf("filter=%s: expected all, accept or drop",
@@ -240,20 +241,20 @@ parse_option(const char *key, const char *value,
         free(opts->credentials);
         opts->credentials = xstrdup(value);
     } else if (!strcmp(key, "format")) {
-        if (!strcmp(value, "csv")) {
+        if (!strcasecmp(value, "csv")) {
             opts->format = FL_FORMAT_CSV;
-        } else if (!strcmp(value, "jsonl")) {
+        } else if (!strcasecmp(value, "jsonl")) {
             opts->format = FL_FORMAT_JSONL;
-        } else if (!strcmp(value, "parquet")) {
+        } else if (!strcasecmp(value, "parquet")) {
             return xstrdup("format=parquet: not yet supported "
                            "(use csv or jsonl)");
         } else {
             return xasprintf("format=%s: expected csv or jsonl", value);
         }
     } else if (!strcmp(key, "compression")) {
-        if (!strcmp(value, "gzip")) {
+        if (!strcasecmp(value, "gzip")) {
             opts->compression = FL_COMPRESSION_GZIP;
-        } else if (!strcmp(value, "none")) {
+        } else if (!strcasecmp(value, "none")) {
             opts->compression = FL_COMPRESSION_NONE;
         } else {
             return xasprintf("compression=%s: expected gzip or none", value);
@@ -261,11 +262,11 @@ parse_option(const char *key, const char *value,
     } else if (!strcmp(key, "fields")) {
         return parse_fields(value, opts);
     } else if (!strcmp(key, "partition")) {
-        if (!strcmp(value, "hour")) {
+        if (!strcasecmp(value, "hour")) {
             opts->partition = FL_PARTITION_HOUR;
-        } else if (!strcmp(value, "day")) {
+        } else if (!strcasecmp(value, "day")) {
             opts->partition = FL_PARTITION_DAY;
-        } else if (!strcmp(value, "hive")) {
+        } else if (!strcasecmp(value, "hive")) {
             opts->partition = FL_PARTITION_HIVE;
         } else {
             return xasprintf("partition=%s: expected hour, day or hive",
@@ -277,8 +278,24 @@ parse_option(const char *key, const char *value,
     return NULL;
 }
 
+/* Returns 's' without the white space at its start and end (which is cut
+ * off in place). */
+static char *
+trim(char *s)
+{
+    s += strspn(s, " \t");
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) {
+        s[--n] = '\0';
+    }
+    return s;
+}
+
 /* Parses the logger configuration string 's' ("interval=60,filter=all,...")
- * into 'opts'; options left out take their defaults.  Returns NULL on
+ * into 'opts'; options left out take their defaults.  White space around
+ * ',' and '=' is allowed, and enumerated values (filter, setup-only,
+ * format, compression, partition) are matched without regard to case:
+ * flowlog_logger_opts_format() gives the canonical form.  Returns NULL on
  * success, otherwise a malloc()'d error message that names the offending
  * option, and leaves 'opts' empty (no need to destroy). */
 char *
@@ -297,6 +314,7 @@ flowlog_logger_opts_parse(const char *s, struct flowlog_logger_opts *opts)
             "target", "credentials", "format", "compression", "fields",
             "partition",
         };
+        kv = trim(kv);
         char *value = strchr(kv, '=');
 
         if (!value) {
@@ -304,6 +322,8 @@ flowlog_logger_opts_parse(const char *s, struct flowlog_logger_opts *opts)
             break;
         }
         *value++ = '\0';
+        kv = trim(kv);
+        value = trim(value);
         for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
             if (!strcmp(kv, keys[i])) {
                 if (seen & (1u << i)) {

@@ -21,6 +21,8 @@
 #include "ofproto-flowlog/flowlog-ovsdb.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "coverage.h"
@@ -68,23 +70,199 @@ static const struct ovsdb_idl *watched_idl;
 static struct hmap watched = HMAP_INITIALIZER(&watched);
 static char *watched_system_id;
 
-/* Host-wide configuration errors, by OVSDB key, shown by flowlog/show. */
-static struct smap host_errors = SMAP_INITIALIZER(&host_errors);
-/* Interface configuration errors, by interface name. */
-static struct smap iface_errors = SMAP_INITIALIZER(&iface_errors);
+/* Configuration problems (message -> "error" or "warning"), shown by
+ * flowlog/show while they last.  Each configuration collects them anew in
+ * 'new_problems'; problems_commit() logs those that appeared and those that
+ * are gone, once each, so that unrelated database changes log nothing. */
+static struct smap problems = SMAP_INITIALIZER(&problems);
+static struct smap new_problems = SMAP_INITIALIZER(&new_problems);
+
+static void OVS_PRINTF_FORMAT(2, 3)
+problem(const char *level, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    char *msg = xvasprintf(format, args);
+    va_end(args);
+    smap_replace(&new_problems, msg, level);
+    free(msg);
+}
 
 static void
-host_error(const char *key, const char *value, const char *reason)
+problems_commit(void)
 {
-    const char *old = smap_get(&host_errors, key);
-    char *msg = xasprintf("Open_vSwitch other_config:%s=%s: %s", key, value,
-                          reason);
+    struct smap_node *node;
 
-    if (!old || strcmp(old, msg)) {
-        VLOG_ERR("%s (keeping the previous value)", msg);
+    SMAP_FOR_EACH (node, &new_problems) {
+        if (!smap_get(&problems, node->key)) {
+            if (!strcmp(node->value, "error")) {
+                VLOG_ERR("%s", node->key);
+            } else {
+                VLOG_WARN("%s", node->key);
+            }
+        }
     }
-    smap_replace(&host_errors, key, msg);
-    free(msg);
+    SMAP_FOR_EACH (node, &problems) {
+        if (!smap_get(&new_problems, node->key)) {
+            VLOG_INFO("resolved: %s", node->key);
+        }
+    }
+    hmap_swap(&problems.map, &new_problems.map);
+    smap_clear(&new_problems);
+}
+
+/* A bad host-wide value: 'in_force' is the value used instead. */
+static void
+host_error(const char *key, const char *value, const char *reason,
+           const char *in_force)
+{
+    problem("error", "Open_vSwitch other_config:%s=%s: %s (in force: %s)",
+            key, value, reason, in_force);
+}
+
+/* The keys of this version, for "did you mean". */
+static const char *const host_keys[] = {
+    "flowlog-region", "flowlog-verdict", "flowlog-neutron-tables",
+    "flowlog-max-records", "flowlog-queue-max-bytes", "flowlog-exporter",
+};
+static const char *const iface_keys[] = {
+    "flowlog-loggers",
+};
+/* Interface keys of SPEC section 9 that this version does not implement. */
+static const char *const iface_keys_unsupported[] = {
+    "flowlog-ct-zone", "flowlog-ct-blocked-mark",
+};
+
+/* Levenshtein distance between 'a' and 'b', for "did you mean". */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    size_t *row = xmalloc((n + 1) * sizeof *row);
+
+    for (size_t j = 0; j <= n; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; a[i - 1]; i++) {
+        size_t diag = row[0];
+
+        row[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] != b[j - 1];
+
+            row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
+            diag = up;
+        }
+    }
+    size_t d = row[n];
+    free(row);
+    return d;
+}
+
+/* Returns the key of 'keys' (or "flowlog-logger-NAME", with 'loggers') that
+ * 'key' is a likely typo of, or NULL.  The result is valid until the next
+ * call. */
+static const char *
+did_you_mean(const char *key, const char *const *keys, size_t n_keys,
+             bool loggers)
+{
+    static char *best;
+    size_t best_d = 4;              /* Suggest only what is this close. */
+
+    free(best);
+    best = NULL;
+    for (size_t i = 0; i < n_keys; i++) {
+        size_t d = edit_distance(key, keys[i]);
+        if (d < best_d) {
+            best_d = d;
+            free(best);
+            best = xstrdup(keys[i]);
+        }
+    }
+    /* "flowlog-loger-web": the logger prefix mistyped, the name kept. */
+    const char *dash = strchr(key + strlen("flowlog-"), '-');
+    if (loggers && dash) {
+        char *prefix = xmemdup0(key, dash + 1 - key);
+        size_t d = edit_distance(prefix, "flowlog-logger-");
+        if (d && d < best_d) {
+            free(best);
+            best = xasprintf("flowlog-logger-%s", dash + 1);
+        }
+        free(prefix);
+    }
+    return best;
+}
+
+static bool
+key_in(const char *key, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(key, keys[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Reports flowlog keys of the Open_vSwitch row that this version does not
+ * know, and those in external_ids, where they have no effect. */
+static void
+host_check_keys(const struct ovsrec_open_vswitch *cfg)
+{
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &cfg->other_config) {
+        if (!strncmp(node->key, "flowlog-", 8)
+            && strncmp(node->key, "flowlog-logger-", 15)
+            && !key_in(node->key, host_keys, ARRAY_SIZE(host_keys))) {
+            const char *alt = did_you_mean(node->key, host_keys,
+                                           ARRAY_SIZE(host_keys), true);
+            problem("warning", "Open_vSwitch other_config:%s: unknown key, "
+                    "ignored%s%s%s", node->key, alt ? " (did you mean " : "",
+                    alt ? alt : "", alt ? "?)" : "");
+        }
+    }
+    SMAP_FOR_EACH (node, &cfg->external_ids) {
+        if (!strncmp(node->key, "flowlog-", 8)) {
+            problem("warning", "Open_vSwitch external_ids:%s: flow log keys "
+                    "belong in other_config, ignored", node->key);
+        }
+    }
+}
+
+/* The same for an Interface row. */
+static void
+iface_check_keys(const struct ovsrec_interface *iface)
+{
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &iface->other_config) {
+        if (strncmp(node->key, "flowlog-", 8)
+            || key_in(node->key, iface_keys, ARRAY_SIZE(iface_keys))) {
+            continue;
+        }
+        if (key_in(node->key, iface_keys_unsupported,
+                   ARRAY_SIZE(iface_keys_unsupported))) {
+            problem("warning", "Interface %s other_config:%s: not supported "
+                    "by this version, ignored", iface->name, node->key);
+            continue;
+        }
+        const char *alt = did_you_mean(node->key, iface_keys,
+                                       ARRAY_SIZE(iface_keys), false);
+        problem("warning", "Interface %s other_config:%s: unknown key, "
+                "ignored%s%s%s", iface->name, node->key,
+                alt ? " (did you mean " : "", alt ? alt : "",
+                alt ? "?)" : "");
+    }
+    SMAP_FOR_EACH (node, &iface->external_ids) {
+        if (!strncmp(node->key, "flowlog-", 8)) {
+            problem("warning", "Interface %s external_ids:%s: flow log keys "
+                    "belong in other_config, ignored", iface->name,
+                    node->key);
+        }
+    }
 }
 
 static void
@@ -107,24 +285,28 @@ host_configure(const struct ovsrec_open_vswitch *cfg)
         h->max_records = FLOWLOG_MAX_RECORDS_DEFAULT;
         h->queue_max_bytes = FLOWLOG_QUEUE_MAX_BYTES_DEFAULT;
     }
-    smap_clear(&host_errors);
+    host_check_keys(cfg);
 
+    char buf[64];
     v = smap_get_def(oc, "flowlog-region", "");
     if (strlen(v) > 64 || v[strcspn(v, ",\"\n\r")]) {
+        char *in_force = xasprintf("\"%s\"", h->region ? h->region : "");
         host_error("flowlog-region", v, "at most 64 characters, without "
-                   "commas, quotes or line breaks");
+                   "commas, quotes or line breaks", in_force);
+        free(in_force);
     } else {
         free(h->region);
         h->region = xstrdup(v);
     }
 
     v = smap_get_def(oc, "flowlog-verdict", "pipeline");
-    if (!strcmp(v, "pipeline")) {
+    if (!strcasecmp(v, "pipeline")) {
         h->mode = FL_MODE_PIPELINE;
-    } else if (!strcmp(v, "neutron")) {
+    } else if (!strcasecmp(v, "neutron")) {
         h->mode = FL_MODE_NEUTRON;
     } else {
-        host_error("flowlog-verdict", v, "expected pipeline or neutron");
+        host_error("flowlog-verdict", v, "expected pipeline or neutron",
+                   h->mode == FL_MODE_NEUTRON ? "neutron" : "pipeline");
     }
 
     v = smap_get_def(oc, "flowlog-neutron-tables", "91,92,93");
@@ -136,9 +318,11 @@ host_configure(const struct ovsrec_open_vswitch *cfg)
         h->table_accept_ingress = b;
         h->table_drop = c;
     } else {
+        snprintf(buf, sizeof buf, "%d,%d,%d", h->table_accept_egress,
+                 h->table_accept_ingress, h->table_drop);
         host_error("flowlog-neutron-tables", v, "expected three different "
                    "table ids (0-254): accepted-egress,accepted-ingress,"
-                   "dropped");
+                   "dropped", buf);
     }
 
     v = smap_get(oc, "flowlog-max-records");
@@ -148,8 +332,9 @@ host_configure(const struct ovsrec_open_vswitch *cfg)
     } else if (str_to_uint(v, 10, &u) && u >= 1 && u <= 100000000) {
         h->max_records = u;
     } else {
+        snprintf(buf, sizeof buf, "%u", h->max_records);
         host_error("flowlog-max-records", v,
-                   "expected an integer between 1 and 100000000");
+                   "expected an integer between 1 and 100000000", buf);
     }
 
     v = smap_get(oc, "flowlog-queue-max-bytes");
@@ -160,13 +345,19 @@ host_configure(const struct ovsrec_open_vswitch *cfg)
                && ll <= (1LL << 40)) {
         h->queue_max_bytes = ll;
     } else {
+        snprintf(buf, sizeof buf, "%"PRIu64, h->queue_max_bytes);
         host_error("flowlog-queue-max-bytes", v,
-                   "expected an integer between 4096 and 1099511627776");
+                   "expected an integer between 4096 and 1099511627776",
+                   buf);
     }
 
     v = smap_get(oc, "flowlog-exporter");
     if (v && strncmp(v, "unix:", 5)) {
-        host_error("flowlog-exporter", v, "expected unix:PATH");
+        if (!h->exporter) {
+            h->exporter = xasprintf("unix:%s/flowlog-exporter.sock",
+                                    ovs_rundir());
+        }
+        host_error("flowlog-exporter", v, "expected unix:PATH", h->exporter);
     } else {
         free(h->exporter);
         h->exporter = v ? xstrdup(v) : xasprintf("unix:%s/flowlog-exporter"
@@ -217,8 +408,9 @@ loggers_configure(const struct ovsrec_open_vswitch *cfg)
         }
         const char *name = node->key + 15;
         if (!flowlog_logger_name_valid(name)) {
-            host_error(node->key, node->value, "logger names are 1 to 32 "
-                       "characters of a-z, 0-9 and '-'");
+            problem("error", "Open_vSwitch other_config:%s=%s: logger names "
+                    "are 1 to 32 characters of a-z, 0-9 and '-'", node->key,
+                    node->value);
             continue;
         }
         sset_add(&seen, name);
@@ -343,13 +535,9 @@ binding_get(struct fl_logger *l, const struct ovsrec_interface *iface,
 }
 
 static void
-iface_error(const struct ovsrec_interface *iface, const char *msg)
+iface_error(const struct ovsrec_interface *iface OVS_UNUSED, const char *msg)
 {
-    const char *old = smap_get(&iface_errors, iface->name);
-    if (!old || strcmp(old, msg)) {
-        VLOG_ERR("%s", msg);
-    }
-    smap_replace(&iface_errors, iface->name, msg);
+    problem("error", "%s", msg);
 }
 
 /* Collects the logging port of 'iface' into 'ports', if any, and returns
@@ -434,6 +622,17 @@ iface_configure(const struct ovsrec_interface *iface,
 
     if (!n) {
         return false;
+    }
+    if (!smap_get(&iface->external_ids, "iface-id")) {
+        struct ds loggers = DS_EMPTY_INITIALIZER;
+        for (size_t i = 0; i < n; i++) {
+            ds_put_format(&loggers, "%s%s", i ? "," : "",
+                          bindings[i]->logger->name);
+        }
+        problem("warning", "Interface %s: logging port (loggers %s) without "
+                "external_ids:iface-id: its records have an empty "
+                "interface_id", iface->name, ds_cstr(&loggers));
+        ds_destroy(&loggers);
     }
 
     struct fl_port *p = xzalloc(sizeof *p);
@@ -530,7 +729,6 @@ ports_configure(const struct ovsrec_open_vswitch *cfg)
     watch_clear();
     watched_system_id = nullable_xstrdup(smap_get(&cfg->external_ids,
                                                   "system-id"));
-    smap_clear(&iface_errors);
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         const struct ovsrec_bridge *br = cfg->bridges[i];
         const struct ofproto *ofproto = ofproto_lookup(br->name);
@@ -549,6 +747,7 @@ ports_configure(const struct ovsrec_open_vswitch *cfg)
             const struct ovsrec_port *port = br->ports[j];
             for (size_t k = 0; k < port->n_interfaces; k++) {
                 const struct ovsrec_interface *iface = port->interfaces[k];
+                iface_check_keys(iface);
                 if (iface_configure(iface, ofproto,
                                     sset_contains(&mirror_out, iface->name),
                                     &new)
@@ -626,6 +825,7 @@ fl_ovsdb_configure(const struct ovsrec_open_vswitch *cfg)
     loggers_configure(cfg);
     ports_configure(cfg);
     loggers_announce();
+    problems_commit();
 }
 
 /* Reconfigures the hook if a watched external_ids value changed since the
@@ -647,16 +847,21 @@ fl_ovsdb_run(void)
     return true;
 }
 
-/* Appends an "error: ..." line for each configuration error in force. */
+/* Appends an "error: ..." or "warning: ..." line for each configuration
+ * problem in force, errors first. */
 void
 fl_ovsdb_format_errors(struct ds *s)
 {
-    struct smap_node *node;
+    const struct smap_node **nodes = smap_sort(&problems);
+    size_t n = smap_count(&problems);
 
-    SMAP_FOR_EACH (node, &host_errors) {
-        ds_put_format(s, "error: %s\n", node->value);
+    for (int pass = 0; pass < 2; pass++) {
+        const char *level = pass ? "warning" : "error";
+        for (size_t i = 0; i < n; i++) {
+            if (!strcmp(nodes[i]->value, level)) {
+                ds_put_format(s, "%s: %s\n", level, nodes[i]->key);
+            }
+        }
     }
-    SMAP_FOR_EACH (node, &iface_errors) {
-        ds_put_format(s, "error: %s\n", node->value);
-    }
+    free(nodes);
 }

@@ -56,9 +56,16 @@ show_logger(struct ds *s, const struct fl_logger *l)
                       l->has_valid ? "; last valid configuration in force"
                                    : "");
     } else {
+        /* What the exporter reported, never a guess. */
         const char *reason;
         const char *state = fl_channel_logger_state(l->name, &reason);
-        if (state && strcmp(state, "ACTIVE")) {
+        if (!fl_channel_is_connected()) {
+            ds_put_format(s, "PENDING (exporter not connected%s%s)\n",
+                          state ? "; last reported: " : "",
+                          state ? state : "");
+        } else if (!state) {
+            ds_put_cstr(s, "PENDING (target not yet checked)\n");
+        } else if (strcmp(state, "ACTIVE")) {
             ds_put_format(s, "%s (%s)\n", state, reason ? reason : "");
         } else {
             ds_put_cstr(s, "ACTIVE\n");
@@ -237,6 +244,20 @@ dump_logger(struct ds *s, const struct fl_logger *l, const char *port)
     free(recs);
 }
 
+/* True if 'port' is a port of logger 'l' now or in its open intervals. */
+static bool
+logger_has_port(const struct fl_logger *l, const char *port)
+{
+    const struct fl_binding *b;
+
+    HMAP_FOR_EACH (b, node, &l->bindings) {
+        if (!strcmp(b->id.port_name, port)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 dump_logger_cb(struct ds *s, const struct fl_logger *l, const char *port,
                bool all)
@@ -253,6 +274,16 @@ flowlog_unixctl_dump(struct unixctl_conn *conn, int argc,
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
+    if (argc > 2) {
+        const struct fl_logger *l = fl_logger_find(argv[1]);
+        if (l && !logger_has_port(l, argv[2])) {
+            char *error = xasprintf("logger %s has no port \"%s\"",
+                                    argv[1], argv[2]);
+            unixctl_command_reply_error(conn, error);
+            free(error);
+            return;
+        }
+    }
     if (format_loggers(conn, argc, argv, dump_logger_cb, &s)) {
         unixctl_command_reply(conn, ds_cstr(&s));
     }
@@ -326,6 +357,49 @@ flowlog_unixctl_queue(struct unixctl_conn *conn, int argc,
         ds_destroy(&s);
         return;
     }
+    if (!s.length) {
+        ds_put_cstr(&s, "queue empty\n");
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* One line per logger: name, state, ports, keys of the current interval,
+ * snapshots closed and acknowledged. */
+static void
+flowlog_unixctl_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                     const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t n;
+    struct fl_logger **v = fl_loggers_sorted(&n);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct fl_logger *l = v[i];
+        const struct fl_binding *b;
+        const char *reason;
+        const char *state = fl_channel_logger_state(l->name, &reason);
+        struct fl_interval *cur = fl_logger_current(l);
+        size_t n_ports = 0;
+        uint64_t sent, acked, dropped;
+
+        HMAP_FOR_EACH (b, node, &l->bindings) {
+            n_ports += b->attached;
+        }
+        fl_channel_logger_counters(l->name, &sent, &acked, &dropped);
+        ds_put_format(&s, "%s %s ports=%"PRIuSIZE" keys=%"PRIuSIZE
+                      " closed=%"PRIu64" acknowledged=%"PRIu64
+                      " dropped=%"PRIu64"\n", l->name,
+                      (l->error ? "CONFIG_ERROR"
+                       : !fl_channel_is_connected() || !state ? "PENDING"
+                       : state),
+                      n_ports, cur ? cmap_count(&cur->records) : 0,
+                      l->n_snapshots, acked, dropped);
+    }
+    free(v);
+    if (!n) {
+        ds_put_cstr(&s, "no loggers\n");
+    }
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }
@@ -333,6 +407,8 @@ flowlog_unixctl_queue(struct unixctl_conn *conn, int argc,
 void
 fl_unixctl_register(void)
 {
+    unixctl_command_register("flowlog/list", "", 0, 0,
+                             flowlog_unixctl_list, NULL);
     unixctl_command_register("flowlog/show", "[LOGGER]", 0, 1,
                              flowlog_unixctl_show, NULL);
     unixctl_command_register("flowlog/dump", "[LOGGER [PORT]]", 0, 2,

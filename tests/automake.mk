@@ -33,6 +33,7 @@ TESTSUITE_AT = \
 	tests/flowlog-conntrack.at \
 	tests/flowlog-config.at \
 	tests/flowlog-external-ids.at \
+	tests/flowlog-operator.at \
 	tests/flowlog-channel.at \
 	tests/flowlog-files.at \
 	tests/exporter-files.at \

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 
 #include "hash.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"
 
@@ -50,6 +51,7 @@ struct fl_ivport {
     struct cmap_node node;
     struct fl_binding *binding; /* Holds a reference. */
     unsigned int n_keys;        /* Protected by interval mutex. */
+    bool skip_logged;           /* Protected by interval mutex. */
     atomic_uint64_t skip_packets;
     atomic_uint64_t skip_bytes;
     atomic_uint32_t skip_first;
@@ -231,6 +233,8 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
         unsigned int max_records = host ? host->max_records
                                         : FLOWLOG_MAX_RECORDS_DEFAULT;
         bool skip = false;
+        const char *bound = NULL;   /* Reached for the first time. */
+        unsigned int limit = 0;
 
         ovs_mutex_lock(&iv->mutex);
         r = record_find(iv, b, k, hash);
@@ -246,6 +250,13 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
                 atomic_min_u32(&p->skip_first, off);
                 atomic_max_u32(&p->skip_last, off);
                 skip = true;
+                if (!p->skip_logged) {
+                    p->skip_logged = true;
+                    bound = (p->n_keys >= opts->o.capacity ? "capacity"
+                             : "flowlog-max-records");
+                    limit = (p->n_keys >= opts->o.capacity
+                             ? opts->o.capacity : max_records);
+                }
             } else {
                 r = xmalloc(sizeof *r);
                 r->binding = b;
@@ -263,6 +274,16 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
             skip = true;
         }
         ovs_mutex_unlock(&iv->mutex);
+        if (bound) {
+            struct ds start = DS_EMPTY_INITIALIZER;
+
+            fl_format_time(&start, iv->start);
+            VLOG_WARN("logger %s: port %s reached %s=%u in the interval "
+                      "from %s: new 5-tuples go to its SKIPDATA record",
+                      b->logger->name, b->id.port_name, bound, limit,
+                      ds_cstr(&start));
+            ds_destroy(&start);
+        }
         if (skip) {
             return;
         }

@@ -482,6 +482,28 @@ flowlog_xlate_finish(struct flowlog_xlate *x, struct flow_wildcards *wc,
     k->rule_table = x->rule_table;
     k->rule_cookie = x->rule_cookie;
 
+    if (OVS_UNLIKELY(VLOG_IS_DBG_ENABLED())) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);
+        struct ds d = DS_EMPTY_INITIALIZER;
+
+        ds_put_format(&d, "proto %u "IP_FMT":%u -> "IP_FMT":%u flags %#x%s:",
+                      k->protocol, IP_ARGS(k->src_addr), k->src_port,
+                      IP_ARGS(k->dst_addr), k->dst_port, f->flags,
+                      f->exclusion != FL_EXCL_NONE ? " excluded" : "");
+        for (size_t i = 0; i < f->n_targets; i++) {
+            const struct fl_target *t = &f->targets[i];
+            ds_put_format(&d, " %s/%s %s %s", t->binding->logger->name,
+                          t->binding->id.port_name,
+                          flowlog_direction_name(t->direction),
+                          flowlog_verdict_name(t->verdict));
+        }
+        if (f->exclusion != FL_EXCL_NONE) {
+            ds_put_format(&d, " (%s)", fl_exclusion_name(f->exclusion));
+        }
+        VLOG_DBG_RL(&rl, "%s", ds_cstr(&d));
+        ds_destroy(&d);
+    }
+
     if (resubmit_stats && resubmit_stats->n_packets) {
         fl_flow_account(f, resubmit_stats->n_packets,
                         resubmit_stats->n_bytes, resubmit_stats->used);

@@ -53,6 +53,10 @@ struct chan_logger {
     char *state;                /* From the exporter, or NULL. */
     char *reason;
     uint64_t n_sent, n_acked, n_dropped;
+
+    /* What the exporter dropped past the logger's share of its spool,
+     * since it started, as its last LoggerState said. */
+    uint64_t exporter_dropped, exporter_dropped_records;
 };
 
 static struct shash loggers = SHASH_INITIALIZER(&loggers);
@@ -223,6 +227,18 @@ fl_channel_logger_counters(const char *name, uint64_t *sent,
     *dropped = cl ? cl->n_dropped : 0;
 }
 
+/* Snapshots of logger 'name' (and their records) that the exporter reports
+ * it dropped past the logger's share of its spool. */
+void
+fl_channel_logger_exporter_drops(const char *name, uint64_t *dropped,
+                                 uint64_t *records)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, name);
+
+    *dropped = cl ? cl->exporter_dropped : 0;
+    *records = cl ? cl->exporter_dropped_records : 0;
+}
+
 static void
 snapshot_count(const char *logger, int which)
 {
@@ -355,10 +371,20 @@ handle_logger_state(const Flowlog__LoggerState *ls)
         VLOG_INFO("logger %s: exporter reports %s%s%s", ls->name, ls->state,
                   ls->reason ? ": " : "", ls->reason ? ls->reason : "");
     }
+    if (ls->has_spool_dropped && ls->spool_dropped > cl->exporter_dropped) {
+        VLOG_WARN("logger %s: the exporter dropped %"PRIu64" snapshots "
+                  "(%"PRIu64" records in all) past the logger's share of "
+                  "its spool", ls->name, ls->spool_dropped,
+                  ls->spool_dropped_records);
+    }
     free(cl->state);
     free(cl->reason);
     cl->state = xstrdup(ls->state);
     cl->reason = nullable_xstrdup(ls->reason);
+    if (ls->has_spool_dropped) {
+        cl->exporter_dropped = ls->spool_dropped;
+        cl->exporter_dropped_records = ls->spool_dropped_records;
+    }
 }
 
 static void

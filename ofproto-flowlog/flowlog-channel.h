@@ -42,6 +42,8 @@ void fl_channel_logger_deleted(const char *name);
 const char *fl_channel_logger_state(const char *name, const char **reason);
 void fl_channel_logger_counters(const char *name, uint64_t *sent,
                                 uint64_t *acked, uint64_t *dropped);
+void fl_channel_logger_exporter_drops(const char *name, uint64_t *dropped,
+                                      uint64_t *records);
 
 bool fl_channel_queue_empty(void);
 bool fl_channel_is_connected(void);

@@ -126,6 +126,14 @@ show_logger(struct ds *s, const struct fl_logger *l)
     ds_put_format(s, "  snapshots: closed=%"PRIu64" sent=%"PRIu64
                   " acknowledged=%"PRIu64" dropped=%"PRIu64"\n",
                   l->n_snapshots, sent, acked, dropped);
+
+    uint64_t x_dropped, x_records;
+    fl_channel_logger_exporter_drops(l->name, &x_dropped, &x_records);
+    if (x_dropped) {
+        ds_put_format(s, "  dropped by the exporter past the logger's share "
+                      "of its spool: %"PRIu64" snapshots, %"PRIu64
+                      " records\n", x_dropped, x_records);
+    }
 }
 
 /* For commands whose optional first argument names a logger: returns it,

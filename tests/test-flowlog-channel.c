@@ -47,7 +47,8 @@
  *   connect                          connect again
  *
  * Everything received is printed, one line each: "ack BOOT SEQ",
- * "state NAME STATE[: REASON]", "closed".  Record keys: first last (ms),
+ * "state NAME STATE[: REASON]" (followed by "[exporter dropped N snapshots,
+ * M records]" if N is not 0), "closed".  Record keys: first last (ms),
  * port ofport iface vm subnet vpc proto src dst sport dport flags packets
  * bytes dir (ingress egress unknown) verdict (accept drop none) status
  * (ok skipdata nodata) icmp_type icmp_code rule (TABLE:COOKIE) zone. */
@@ -188,8 +189,13 @@ print_msg(const Flowlog__Message *msg)
     } else if (msg->body_case == FLOWLOG__MESSAGE__BODY_LOGGER_STATE) {
         const Flowlog__LoggerState *s = msg->logger_state;
         sset_find_and_delete(&awaiting, s->name);
-        printf("state %s %s%s%s\n", s->name, s->state,
+        printf("state %s %s%s%s", s->name, s->state,
                s->reason ? ": " : "", s->reason ? s->reason : "");
+        if (s->spool_dropped) {
+            printf(" [exporter dropped %"PRIu64" snapshots, %"PRIu64
+                   " records]", s->spool_dropped, s->spool_dropped_records);
+        }
+        putchar('\n');
     } else {
         printf("unexpected message type %d\n", (int) msg->body_case);
     }

@@ -56,7 +56,8 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
  * reconnects and resends them all, oldest first. */
 enum stall {
     STALL_NONE,
-    STALL_FULL,                 /* The spool is at its bound. */
+    STALL_FULL,                 /* No room: a full file system, or a
+                                 * working logger past its share. */
     STALL_ERROR,                /* Writing to the spool failed. */
 };
 
@@ -77,13 +78,15 @@ struct exporter_conn {
     uint64_t n_received;        /* Records received so far. */
     bool known;                 /* Already in the spool or delivered. */
     bool refused;               /* Not spooled: stalled connection. */
-    struct ofpbuf frames;       /* Its frames, for the spool. */
+    struct exporter_spool_writer *writer;   /* Receives it into the spool. */
+    uint64_t size;              /* Its frames' size so far. */
 
     enum stall stall;
     uint64_t stall_size;        /* Size of the snapshot that did not fit. */
+    char *stall_logger;         /* Its logger. */
     long long int stall_until;  /* STALL_ERROR: when to close. */
 
-    uint64_t n_acked, n_duplicates, n_refused;
+    uint64_t n_acked, n_duplicates, n_refused, n_dropped;
 };
 
 struct exporter_conn *
@@ -96,7 +99,6 @@ exporter_conn_create(struct stream *stream, struct exporter_spool *spool)
     c->spool = spool;
     flowlog_rx_init(&c->rx);
     ofpbuf_init(&c->tx, 0);
-    ofpbuf_init(&c->frames, 0);
     VLOG_DBG("%s: new connection", c->name);
     return c;
 }
@@ -108,10 +110,11 @@ exporter_conn_destroy(struct exporter_conn *c)
         stream_close(c->stream);
         flowlog_rx_destroy(&c->rx);
         ofpbuf_uninit(&c->tx);
-        ofpbuf_uninit(&c->frames);
+        exporter_spool_abort(c->spool, c->writer);
         flowlog_msg_free(c->begin);
         free(c->boot_uuid);
         free(c->system_id);
+        free(c->stall_logger);
         free(c->name);
         free(c);
     }
@@ -165,28 +168,38 @@ exporter_conn_send_state(struct exporter_conn *c, const char *logger,
     state.name = CONST_CAST(char *, logger);
     state.state = CONST_CAST(char *, sink_status_name(status));
     state.reason = CONST_CAST(char *, reason);
+    exporter_spool_logger_counters(c->spool, logger, &state.spool_dropped,
+                                   &state.spool_dropped_records);
+    state.has_spool_dropped = state.has_spool_dropped_records = true;
     msg.body_case = FLOWLOG__MESSAGE__BODY_LOGGER_STATE;
     msg.logger_state = &state;
     send_msg(c, &msg);
 }
 
+/* Stops acknowledging snapshots on 'c' after the spool could not take
+ * one: ovs-vswitchd keeps them and sends them again after the connection is
+ * closed.  This happens for errors of the spool's file system (out of
+ * space, I/O errors) and while a logger whose deliveries work is past its
+ * share of the spool, never because of a logger whose target fails: the
+ * spool's bound is kept by dropping that logger's snapshots. */
 static void
-stall(struct exporter_conn *c, enum stall why, uint64_t size,
+stall(struct exporter_conn *c, int retval, uint64_t size,
       const Flowlog__SnapshotBegin *b, const char *error)
 {
+    enum stall why = (retval == ENOSPC || retval == EDQUOT
+                      || retval == ENOBUFS ? STALL_FULL : STALL_ERROR);
+
     if (c->stall == STALL_NONE) {
-        if (why == STALL_FULL && error) {
-            VLOG_WARN("%s: spool full: not acknowledging snapshot %s/%"PRIu64
-                      " of logger %s: %s (free space on the spool's file "
-                      "system or fix delivery); ovs-vswitchd keeps it and "
-                      "sends it again once the spool has room", conn_desc(c),
-                      b->boot_uuid, b->seq, b->logger->name, error);
+        if (retval == ENOBUFS) {
+            VLOG_INFO("%s: not acknowledging snapshot %s/%"PRIu64" yet: %s; "
+                      "ovs-vswitchd keeps it and sends it again once they "
+                      "are", conn_desc(c), b->boot_uuid, b->seq, error);
         } else if (why == STALL_FULL) {
-            VLOG_WARN("%s: spool full: not acknowledging snapshot %s/%"PRIu64
-                      " of logger %s (raise --spool-max-bytes or fix "
-                      "delivery); ovs-vswitchd keeps it and sends it again "
-                      "once the spool has room", conn_desc(c), b->boot_uuid,
-                      b->seq, b->logger->name);
+            VLOG_WARN("%s: spool's file system full: not acknowledging "
+                      "snapshot %s/%"PRIu64" of logger %s: %s (free space "
+                      "on the spool's file system); ovs-vswitchd keeps it "
+                      "and sends it again once there is room", conn_desc(c),
+                      b->boot_uuid, b->seq, b->logger->name, error);
         } else {
             VLOG_ERR("%s: not acknowledging snapshot %s/%"PRIu64" of logger "
                      "%s: %s; ovs-vswitchd keeps it and sends it again in "
@@ -195,8 +208,31 @@ stall(struct exporter_conn *c, enum stall why, uint64_t size,
         }
         c->stall = why;
         c->stall_size = size;
+        free(c->stall_logger);
+        c->stall_logger = xstrdup(b->logger->name);
         c->stall_until = time_msec() + SPOOL_ERROR_RETRY_MS;
     }
+}
+
+/* The spool failed to write the snapshot being received. */
+static void
+spool_failed(struct exporter_conn *c, int retval, char *error)
+{
+    const Flowlog__SnapshotBegin *b = c->begin->snapshot_begin;
+
+    /* Out of space is retried as soon as there is room; other errors
+     * after a while. */
+    /* The whole snapshot's size, estimated from the records so far. */
+    uint64_t size = c->size;
+    if (c->n_received && b->n_records > c->n_received) {
+        size = (b->n_records > UINT64_MAX / c->size
+                ? UINT64_MAX : c->size * b->n_records / c->n_received);
+    }
+    stall(c, retval, size, b, error);
+    free(error);
+    exporter_spool_abort(c->spool, c->writer);
+    c->writer = NULL;
+    c->refused = true;
 }
 
 static char *
@@ -219,6 +255,7 @@ handle_hello(struct exporter_conn *c, const Flowlog__Hello *hello)
     c->system_id = xstrdup(hello->system_id);
     VLOG_INFO("%s: ovs-vswitchd connected (boot %s)", conn_desc(c),
               c->boot_uuid);
+    exporter_spool_peer_hello(c->spool);
     return NULL;
 }
 
@@ -231,8 +268,10 @@ handle_logger_config(struct exporter_conn *c, const Flowlog__LoggerConfig *lc)
     }
     if (lc->has_deleted && lc->deleted) {
         exporter_logger_delete(lc->name);
+        exporter_spool_logger_configured(c->spool, lc->name, false);
         return NULL;
     }
+    exporter_spool_logger_configured(c->spool, lc->name, true);
 
     /* ovs-vswitchd announces a new system-id (external_ids:system-id
      * changed) by sending every LoggerConfig again, on the same
@@ -275,9 +314,9 @@ handle_begin(struct exporter_conn *c, Flowlog__Message *msg)
 
     c->begin = msg;
     c->n_received = 0;
+    c->size = 0;
     c->known = exporter_spool_knows(c->spool, b->boot_uuid, b->seq);
     c->refused = !c->known && c->stall != STALL_NONE;
-    ofpbuf_clear(&c->frames);
     if (!c->known && !c->refused) {
         /* The spool file must be complete by itself: fill in the host from
          * Hello if the snapshot's LoggerConfig lacks it. */
@@ -291,12 +330,18 @@ handle_begin(struct exporter_conn *c, Flowlog__Message *msg)
         copy.logger = &lc;
         m.body_case = FLOWLOG__MESSAGE__BODY_SNAPSHOT_BEGIN;
         m.snapshot_begin = &copy;
-        if (flowlog__message__get_packed_size(&m) > FLOWLOG_MAX_FRAME) {
+        c->size = flowlog__message__get_packed_size(&m);
+        if (c->size > FLOWLOG_MAX_FRAME) {
             c->begin = NULL;
             return xasprintf("SnapshotBegin of snapshot %"PRIu64" is too "
                              "large", b->seq);
         }
-        flowlog_msg_put(&c->frames, &m);
+
+        char *error;
+        int retval = exporter_spool_begin(c->spool, &m, &c->writer, &error);
+        if (retval) {
+            spool_failed(c, retval, error);
+        }
     }
     return NULL;
 }
@@ -323,18 +368,12 @@ handle_records(struct exporter_conn *c, const Flowlog__Message *msg)
     }
     c->n_received += r->n_records;
 
-    if (!c->known && !c->refused) {
-        flowlog_msg_put(&c->frames, msg);
-        if (!exporter_spool_has_room(c->spool, c->frames.size)) {
-            /* It cannot fit: stop buffering it, and wait for room for
-             * all of it, estimated from the records so far. */
-            uint64_t estimate = (b->n_records > UINT64_MAX / c->frames.size
-                                 ? UINT64_MAX
-                                 : (c->frames.size * b->n_records
-                                    / MAX(c->n_received, 1)));
-            stall(c, STALL_FULL, MAX(estimate, c->frames.size), b, NULL);
-            c->refused = true;
-            ofpbuf_clear(&c->frames);
+    if (c->writer) {
+        char *error;
+        c->size += flowlog__message__get_packed_size(msg);
+        int retval = exporter_spool_write(c->spool, c->writer, msg, &error);
+        if (retval) {
+            spool_failed(c, retval, error);
         }
     }
     return NULL;
@@ -365,36 +404,35 @@ handle_end(struct exporter_conn *c, const Flowlog__Message *msg)
         /* Already durable (a resend after a lost Ack): ack it again. */
         VLOG_DBG("%s: snapshot %s/%"PRIu64" again: already spooled or "
                  "delivered", conn_desc(c), b->boot_uuid, b->seq);
+        exporter_spool_abort(c->spool, c->writer);
+        c->writer = NULL;
         send_ack(c, b->boot_uuid, b->seq);
         c->n_duplicates++;
     } else if (c->refused) {
         c->n_refused++;
     } else {
-        flowlog_msg_put(&c->frames, msg);
-        if (!exporter_spool_has_room(c->spool, c->frames.size)) {
-            stall(c, STALL_FULL, c->frames.size, b, NULL);
+        bool dropped;
+        char *error;
+        int retval = exporter_spool_commit(c->spool, c->writer, msg,
+                                           &dropped, &error);
+        c->writer = NULL;
+        if (retval) {
+            c->size += flowlog__message__get_packed_size(msg);
+            stall(c, retval, c->size, b, error);
+            free(error);
             c->n_refused++;
         } else {
-            char *error;
-            int retval = exporter_spool_add(c->spool, b, &c->frames, &error);
-            if (retval) {
-                /* Out of space is the spool being full: retried as soon as
-                 * there is room.  Other errors are retried after a while. */
-                stall(c, (retval == ENOSPC || retval == EDQUOT
-                          ? STALL_FULL : STALL_ERROR),
-                      c->frames.size, b, error);
-                c->n_refused++;
-                free(error);
-            } else {
-                send_ack(c, b->boot_uuid, b->seq);
-                c->n_acked++;
-            }
+            /* Spooled, or dropped past its logger's share of the spool
+             * (counted and logged by the spool): either way ovs-vswitchd
+             * need not keep it. */
+            send_ack(c, b->boot_uuid, b->seq);
+            c->n_acked++;
+            c->n_dropped += dropped;
         }
     }
 
     flowlog_msg_free(c->begin);
     c->begin = NULL;
-    ofpbuf_clear(&c->frames);
     return NULL;
 }
 
@@ -525,7 +563,8 @@ exporter_conn_run(struct exporter_conn *c)
     }
 
     if ((c->stall == STALL_FULL && !c->begin
-         && exporter_spool_has_room(c->spool, c->stall_size))
+         && exporter_spool_has_room(c->spool, c->stall_logger,
+                                    c->stall_size))
         || (c->stall == STALL_ERROR && time_msec() >= c->stall_until)) {
         VLOG_INFO("%s: %s; closing the connection so that ovs-vswitchd "
                   "sends the %"PRIu64" unacknowledged snapshots again",
@@ -568,8 +607,12 @@ exporter_conn_format(const struct exporter_conn *c, struct ds *s)
     }
     ds_put_format(s, ", %"PRIu64" acked, %"PRIu64" acked again, %"PRIu64
                   " refused", c->n_acked, c->n_duplicates, c->n_refused);
+    if (c->n_dropped) {
+        ds_put_format(s, ", %"PRIu64" of the acked dropped past their "
+                      "logger's share of the spool", c->n_dropped);
+    }
     if (c->stall == STALL_FULL) {
-        ds_put_cstr(s, ", not acknowledging: spool full");
+        ds_put_cstr(s, ", not acknowledging: no room in the spool");
     } else if (c->stall == STALL_ERROR) {
         ds_put_cstr(s, ", not acknowledging: spool write failed");
     }

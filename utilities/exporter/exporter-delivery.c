@@ -17,6 +17,7 @@
 #include <config.h>
 #include "utilities/exporter/exporter-delivery.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "lib/flowlog-config.h"
@@ -217,6 +218,7 @@ struct delivery_job {
 
     /* Set by the worker. */
     bool load_failed;               /* The spool file does not load. */
+    int load_error;                 /* Why, as an errno value. */
     enum sink_status status;
     char *reason;
 };
@@ -231,7 +233,9 @@ deliver_work(void *job_)
     const struct exporter_spool_entry *e = job->e;
     struct exporter_snapshot snap;
 
-    if (exporter_spool_load(job->spool, e, &snap, &job->reason)) {
+    job->load_error = exporter_spool_load(job->spool, e, &snap,
+                                          &job->reason);
+    if (job->load_error) {
         job->load_failed = true;
         return;
     }
@@ -300,11 +304,15 @@ deliver_done(void *job_)
 
     dest->busy = false;
     dest->sink = job->sink;
+    exporter_spool_hold(d->spool, e, false);
     if (exporter_workers_stopping()) {
         /* Abandoned at exit: the snapshot stays in the spool. */
     } else if (job->load_failed) {
-        VLOG_ERR("snapshot %s/%"PRIu64" of logger %s: %s", e->boot_uuid,
-                 e->seq, e->logger, job->reason);
+        if (job->load_error != ENOENT) {
+            VLOG_ERR("snapshot %s/%"PRIu64" of logger %s: %s", e->boot_uuid,
+                     e->seq, e->logger, job->reason);
+        }
+        /* (A file removed from outside is reported as such.) */
         exporter_spool_quarantine(d->spool, e);
         d->n_failed++;
     } else if (stale && job->status != SINK_OK) {
@@ -315,6 +323,8 @@ deliver_done(void *job_)
     } else {
         char *logger = xstrdup(e->logger);
 
+        exporter_spool_logger_failing(d->spool, logger,
+                                      job->status != SINK_OK);
         if (job->status == SINK_OK) {
             exporter_spool_remove(d->spool, e);
             dest_succeeded(d, dest);
@@ -340,6 +350,7 @@ deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
     struct dest *dest = dest_for(d, e->options);
 
     if (dest->options_error) {
+        exporter_spool_logger_failing(d->spool, e->logger, true);
         dest_failed(d, dest, SINK_CONFIG_ERROR, dest->options_error);
         return;
     }
@@ -356,6 +367,7 @@ deliver(struct exporter_delivery *d, const struct exporter_spool_entry *e)
 
     dest->busy = true;
     dest->sink = NULL;
+    exporter_spool_hold(d->spool, e, true);
 
     char *what = xasprintf("%s: snapshot %s/%"PRIu64" of logger %s",
                            dest->name, e->boot_uuid, e->seq, e->logger);

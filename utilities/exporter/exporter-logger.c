@@ -304,6 +304,17 @@ exporter_logger_delete(const char *name)
     }
 }
 
+/* Sends logger 'name''s state again (its spool counters changed). */
+void
+exporter_logger_renotify(const char *name)
+{
+    const struct logger *l = shash_find_data(&loggers, name);
+
+    if (l && notify) {
+        notify(l->name, l->status, l->reason);
+    }
+}
+
 /* Reports the outcome of delivering one of logger 'name''s files to
  * 'target' with 'credentials'.  Only a delivery to the logger's current
  * target changes its state; a snapshot taken before the target changed

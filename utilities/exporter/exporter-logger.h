@@ -46,6 +46,7 @@ bool exporter_logger_configure(const char *name, const char *options,
                                const char *system_id,
                                enum sink_status *, const char **reason);
 void exporter_logger_delete(const char *name);
+void exporter_logger_renotify(const char *name);
 void exporter_logger_delivered(const char *name, const char *target,
                                const char *credentials,
                                enum sink_status, const char *reason);

@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -27,11 +28,14 @@
 
 #include "byte-order.h"
 #include "hash.h"
+#include "lib/flowlog-config.h"
 #include "lib/flowlog-msg.h"
 #include "lockfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"
 #include "util.h"
@@ -44,6 +48,10 @@ VLOG_DEFINE_THIS_MODULE(exporter_spool);
 #define SPOOL_MAGIC_LEN 8
 #define SPOOL_SUFFIX ".snap"
 
+/* The smallest encoding of a Record inside SnapshotRecords: a tag and a
+ * zero length.  A spool file of N bytes holds fewer than N / 2 records. */
+#define MIN_RECORD_BYTES 2
+
 /* How long, and how many, delivered snapshots are remembered, so that one
  * that ovs-vswitchd sends again (its Ack was lost with a connection) is
  * acknowledged again instead of written twice.  ovs-vswitchd resends right
@@ -53,6 +61,12 @@ VLOG_DEFINE_THIS_MODULE(exporter_spool);
 #define DELIVERED_MAX_AGE_MS (60 * 60 * 1000)
 #define DELIVERED_MAX 65536
 
+/* How often the spool notices files removed from outside the exporter. */
+#define CHECK_INTERVAL_MS 5000
+
+/* exporter/show lists at most this many snapshots per logger. */
+#define SHOW_MAX_SNAPSHOTS 10
+
 struct delivered {
     struct hmap_node hmap_node;
     struct ovs_list list_node;      /* In 'delivered_lru', oldest first. */
@@ -61,17 +75,55 @@ struct delivered {
     long long int when;
 };
 
+/* What the spool knows of a logger: its snapshots' space and what it lost.
+ * Kept for the life of the exporter, for its counters. */
+struct spool_logger {
+    char *name;                     /* Key in exporter_spool's 'loggers'. */
+    uint64_t bytes;                 /* Of its entries. */
+    uint64_t incoming;              /* Of its snapshots being received. */
+    size_t n_entries;
+
+    /* Whether a connected ovs-vswitchd configures it, and if not, since
+     * when (LLONG_MAX: not known yet, e.g. found in the spool at start and
+     * no ovs-vswitchd has connected since). */
+    bool configured;
+    long long int orphan_since;
+
+    /* The last delivery of one of its snapshots failed. */
+    bool failing;
+
+    uint64_t n_dropped, n_dropped_records;      /* Past its share. */
+    uint64_t n_discarded, n_discarded_records;  /* Deleted logger. */
+};
+
 struct exporter_spool {
     char *dir;
+    int dfd;                        /* The spool directory. */
     struct lockfile *lockfile;
     uint64_t max_bytes;
+    long long int grace_ms;         /* Deleted loggers' snapshots. */
     uint64_t bytes;                 /* Sum of the entries' sizes. */
-    bool full;                      /* Last has_room() said no. */
+    uint64_t incoming;              /* Sum of the writers' sizes. */
     bool disk_full;                 /* A write failed for want of space. */
     struct hmap entries;            /* struct exporter_spool_entry. */
+    struct shash loggers;           /* struct spool_logger. */
     struct hmap delivered;          /* struct delivered. */
     struct ovs_list delivered_lru;
-    uint64_t n_added, n_removed, n_quarantined;
+    long long int next_check;       /* Of files removed from outside. */
+    exporter_spool_drop_func *drop_cb;
+    void *drop_aux;
+    uint64_t n_added, n_removed, n_quarantined, n_vanished;
+    uint64_t n_dropped, n_discarded;
+};
+
+/* A snapshot being received. */
+struct exporter_spool_writer {
+    struct exporter_spool_entry *e; /* Not in the spool until committed. */
+    struct spool_logger *l;
+    char *tmp;                      /* Temporary name, in the spool. */
+    int fd;                         /* -1 if dropped. */
+    bool dropped;                   /* No room within its logger's share. */
+    struct ofpbuf buf;              /* One frame at a time. */
 };
 
 static uint32_t
@@ -134,8 +186,32 @@ delivered_expire(struct exporter_spool *spool)
     }
 }
 
+static struct spool_logger *
+logger_get(struct exporter_spool *spool, const char *name)
+{
+    struct spool_logger *l = shash_find_data(&spool->loggers, name);
+
+    if (!l) {
+        l = xzalloc(sizeof *l);
+        l->name = xstrdup(name);
+        l->orphan_since = LLONG_MAX;
+        shash_add(&spool->loggers, name, l);
+    }
+    return l;
+}
+
+/* "web_5a1f6c2e-...-00000000000000000001.snap": logger names have no '_'
+ * (flowlog_logger_name_valid()). */
 static char *
-spool_file_name(const char *boot_uuid, uint64_t seq)
+spool_file_name(const char *logger, const char *boot_uuid, uint64_t seq)
+{
+    return xasprintf("%s_%s-%020"PRIu64 SPOOL_SUFFIX, logger, boot_uuid,
+                     seq);
+}
+
+/* The name that versions before 0.2 gave spool files, still read. */
+static char *
+old_spool_file_name(const char *boot_uuid, uint64_t seq)
 {
     return xasprintf("%s-%020"PRIu64 SPOOL_SUFFIX, boot_uuid, seq);
 }
@@ -153,7 +229,8 @@ entry_destroy(struct exporter_spool_entry *e)
 }
 
 static struct exporter_spool_entry *
-entry_create(const Flowlog__SnapshotBegin *begin, uint64_t size)
+entry_create(const Flowlog__SnapshotBegin *begin, uint64_t size,
+             const char *file_name)
 {
     struct exporter_spool_entry *e = xzalloc(sizeof *e);
 
@@ -162,39 +239,60 @@ entry_create(const Flowlog__SnapshotBegin *begin, uint64_t size)
     e->logger = xstrdup(begin->logger->name);
     e->options = xstrdup(begin->logger->options);
     e->start_ms = begin->start_ms;
+    e->n_records = begin->n_records;
     e->size = size;
-    e->file_name = spool_file_name(e->boot_uuid, e->seq);
+    e->file_name = (file_name
+                    ? xstrdup(file_name)
+                    : spool_file_name(e->logger, e->boot_uuid, e->seq));
     return e;
 }
 
 static void
 entry_insert(struct exporter_spool *spool, struct exporter_spool_entry *e)
 {
+    struct spool_logger *l = logger_get(spool, e->logger);
+
     hmap_insert(&spool->entries, &e->hmap_node,
                 snapshot_hash(e->boot_uuid, e->seq));
     spool->bytes += e->size;
+    l->bytes += e->size;
+    l->n_entries++;
 }
 
-/* Reads 'file_name' (in 'dir') into 'buf': all of it, or with 'header_only'
- * only the magic and the first frame (or less, if the file is shorter).
- * Stores the file's size in '*sizep'. */
-static int
-read_file(const char *dir, const char *file_name, bool header_only,
-          struct ofpbuf *buf, uint64_t *sizep, char **error)
+/* Takes 'e' out of the spool's index and frees it (its file stays). */
+static void
+entry_forget(struct exporter_spool *spool, struct exporter_spool_entry *e)
 {
-    char *path = xasprintf("%s/%s", dir, file_name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct spool_logger *l = logger_get(spool, e->logger);
+
+    hmap_remove(&spool->entries, &e->hmap_node);
+    spool->bytes -= e->size;
+    l->bytes -= e->size;
+    l->n_entries--;
+    entry_destroy(e);
+}
+
+/* Reads 'file_name' (in the spool) into 'buf': all of it, or with
+ * 'header_only' only the magic and the first frame (or less, if the file is
+ * shorter).  Stores the file's size in '*sizep'. */
+static int
+read_file(const struct exporter_spool *spool, const char *file_name,
+          bool header_only, struct ofpbuf *buf, uint64_t *sizep,
+          char **error)
+{
+    int fd = openat(spool->dfd, file_name,
+                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     size_t want = header_only ? SPOOL_MAGIC_LEN + 4 : SIZE_MAX;
     int retval = 0;
     struct stat st;
 
     if (fd < 0 || fstat(fd, &st)) {
         retval = errno;
-        *error = xasprintf("%s: open failed (%s)", path, ovs_strerror(errno));
+        *error = xasprintf("%s/%s: open failed (%s)", spool->dir, file_name,
+                           ovs_strerror(errno));
         if (fd >= 0) {
             close(fd);
         }
-        free(path);
         return retval;
     }
     *sizep = st.st_size;
@@ -217,21 +315,20 @@ read_file(const char *dir, const char *file_name, bool header_only,
             break;
         } else if (errno != EINTR) {
             retval = errno;
-            *error = xasprintf("%s: read failed (%s)", path,
-                               ovs_strerror(errno));
+            *error = xasprintf("%s/%s: read failed (%s)", spool->dir,
+                               file_name, ovs_strerror(errno));
             break;
         }
     }
     close(fd);
-    free(path);
     return retval;
 }
 
-/* Parses a spool file held in 'buf' (consumed).  If 'snap' is nonnull,
- * fills it with the whole snapshot, otherwise only returns the
- * SnapshotBegin message in '*beginp' (if nonnull). */
+/* Parses a spool file of 'file_size' bytes held in 'buf' (consumed).  If
+ * 'snap' is nonnull, fills it with the whole snapshot, otherwise only
+ * returns the SnapshotBegin message in '*beginp' (if nonnull). */
 static int
-parse_file(struct ofpbuf *buf, Flowlog__Message **beginp,
+parse_file(struct ofpbuf *buf, uint64_t file_size, Flowlog__Message **beginp,
            struct exporter_snapshot *snap, char **error)
 {
     struct flowlog_rx rx;
@@ -267,15 +364,21 @@ parse_file(struct ofpbuf *buf, Flowlog__Message **beginp,
         goto out;
     }
     const Flowlog__SnapshotBegin *b = begin->snapshot_begin;
+    if (!flowlog_logger_name_valid(b->logger->name)) {
+        *error = xasprintf("invalid logger name \"%s\"", b->logger->name);
+        goto out;
+    }
+    if (b->n_records > file_size / MIN_RECORD_BYTES) {
+        /* Corrupt: do not allocate for it. */
+        *error = xasprintf("%"PRIu64" records announced in a file of "
+                           "%"PRIu64" bytes", b->n_records, file_size);
+        goto out;
+    }
     if (!snap) {
         retval = 0;
         goto out;
     }
 
-    if (b->n_records > SIZE_MAX / sizeof *snap->records) {
-        *error = xstrdup("impossible record count");
-        goto out;
-    }
     snap->records = xcalloc(b->n_records ? b->n_records : 1,
                             sizeof *snap->records);
     snap->ids = xcalloc(b->n_records ? b->n_records : 1,
@@ -336,22 +439,30 @@ out:
     return retval;
 }
 
-static void
+/* Renames spool file 'file_name' to *.bad and logs why.  Returns false if
+ * the file is gone. */
+static bool
 quarantine_file(struct exporter_spool *spool, const char *file_name,
                 const char *why)
 {
-    char *from = xasprintf("%s/%s", spool->dir, file_name);
-    char *to = xasprintf("%s.bad", from);
+    char *to = xasprintf("%s.bad", file_name);
+    bool exists = true;
 
-    if (rename(from, to)) {
-        VLOG_ERR("%s: %s; renaming it to %s failed (%s)", from, why, to,
-                 ovs_strerror(errno));
+    if (renameat(spool->dfd, file_name, spool->dfd, to)) {
+        if (errno == ENOENT) {
+            exists = false;
+        } else {
+            VLOG_ERR("%s/%s: %s; renaming it to %s failed (%s)", spool->dir,
+                     file_name, why, to, ovs_strerror(errno));
+            spool->n_quarantined++;
+        }
     } else {
-        VLOG_ERR("%s: %s; moved aside to %s", from, why, to);
+        VLOG_ERR("%s/%s: %s; moved aside to %s/%s", spool->dir, file_name,
+                 why, spool->dir, to);
+        spool->n_quarantined++;
     }
-    spool->n_quarantined++;
-    free(from);
     free(to);
+    return exists;
 }
 
 /* Indexes the spool files already in the directory: what an earlier run
@@ -359,8 +470,12 @@ quarantine_file(struct exporter_spool *spool, const char *file_name,
 static char *
 spool_scan(struct exporter_spool *spool)
 {
-    DIR *dir = opendir(spool->dir);
+    int fd = openat(spool->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
     if (!dir) {
+        if (fd >= 0) {
+            close(fd);
+        }
         return xasprintf("%s: cannot read the spool directory (%s)",
                          spool->dir, ovs_strerror(errno));
     }
@@ -372,9 +487,7 @@ spool_scan(struct exporter_spool *spool)
 
         if (name[0] == '.' && len > 4 && !strcmp(name + len - 4, ".tmp")) {
             /* A write that a crash interrupted: never acknowledged. */
-            char *path = xasprintf("%s/%s", spool->dir, name);
-            unlink(path);
-            free(path);
+            unlinkat(spool->dfd, name, 0);
             continue;
         }
         if (len <= strlen(SPOOL_SUFFIX)
@@ -388,9 +501,9 @@ spool_scan(struct exporter_spool *spool)
 
         uint64_t size = 0;
         ofpbuf_init(&buf, 0);
-        int retval = read_file(spool->dir, name, true, &buf, &size, &error);
+        int retval = read_file(spool, name, true, &buf, &size, &error);
         if (!retval) {
-            retval = parse_file(&buf, &begin, NULL, &error);
+            retval = parse_file(&buf, size, &begin, NULL, &error);
         }
         ofpbuf_uninit(&buf);
         if (retval) {
@@ -400,15 +513,18 @@ spool_scan(struct exporter_spool *spool)
         }
 
         const Flowlog__SnapshotBegin *b = begin->snapshot_begin;
-        struct exporter_spool_entry *e = entry_create(b, size);
-        if (strcmp(e->file_name, name)
-            || entry_find(spool, e->boot_uuid, e->seq)) {
+        char *expected = spool_file_name(b->logger->name, b->boot_uuid,
+                                         b->seq);
+        char *old = old_spool_file_name(b->boot_uuid, b->seq);
+        if ((strcmp(expected, name) && strcmp(old, name))
+            || entry_find(spool, b->boot_uuid, b->seq)) {
             quarantine_file(spool, name, "its name does not match its "
                             "snapshot");
-            entry_destroy(e);
         } else {
-            entry_insert(spool, e);
+            entry_insert(spool, entry_create(b, size, name));
         }
+        free(expected);
+        free(old);
         flowlog_msg_free(begin);
     }
     closedir(dir);
@@ -442,18 +558,22 @@ make_dirs(const char *dir)
 
 /* Opens (creating it if needed) the spool in absolute directory 'dir' with
  * bound 'max_bytes', locks it against other exporters, and indexes what it
- * holds.  Returns NULL on success, otherwise an error message. */
+ * holds.  The snapshots of a deleted logger are kept for 'grace_ms', then
+ * discarded.  Returns NULL on success, otherwise an error message. */
 char *
 exporter_spool_open(const char *dir, uint64_t max_bytes,
-                    struct exporter_spool **spoolp)
+                    long long int grace_ms, struct exporter_spool **spoolp)
 {
     struct exporter_spool *spool = xzalloc(sizeof *spool);
     char *error;
 
     *spoolp = NULL;
     spool->dir = xstrdup(dir);
+    spool->dfd = -1;
     spool->max_bytes = max_bytes;
+    spool->grace_ms = grace_ms;
     hmap_init(&spool->entries);
+    shash_init(&spool->loggers);
     hmap_init(&spool->delivered);
     ovs_list_init(&spool->delivered_lru);
 
@@ -470,6 +590,13 @@ exporter_spool_open(const char *dir, uint64_t max_bytes,
         free(lock_name);
     }
     if (!error) {
+        spool->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (spool->dfd < 0) {
+            error = xasprintf("%s: cannot open the spool directory (%s)",
+                              dir, ovs_strerror(errno));
+        }
+    }
+    if (!error) {
         error = spool_scan(spool);
     }
     if (error) {
@@ -482,6 +609,7 @@ exporter_spool_open(const char *dir, uint64_t max_bytes,
                   "that earlier runs acknowledged", dir,
                   hmap_count(&spool->entries), spool->bytes);
     }
+    spool->next_check = time_msec() + CHECK_INTERVAL_MS;
     *spoolp = spool;
     return NULL;
 }
@@ -496,15 +624,36 @@ exporter_spool_close(struct exporter_spool *spool)
         }
         hmap_destroy(&spool->entries);
 
+        struct shash_node *node;
+        SHASH_FOR_EACH (node, &spool->loggers) {
+            struct spool_logger *l = node->data;
+            free(l->name);
+            free(l);
+        }
+        shash_destroy(&spool->loggers);
+
         struct delivered *d;
         LIST_FOR_EACH_SAFE (d, list_node, &spool->delivered_lru) {
             delivered_remove(spool, d);
         }
         hmap_destroy(&spool->delivered);
+        if (spool->dfd >= 0) {
+            close(spool->dfd);
+        }
         lockfile_unlock(spool->lockfile);
         free(spool->dir);
         free(spool);
     }
+}
+
+/* 'cb' is called with the name of a logger after one of its snapshots was
+ * dropped or discarded (its counters changed). */
+void
+exporter_spool_set_drop_cb(struct exporter_spool *spool,
+                           exporter_spool_drop_func *cb, void *aux)
+{
+    spool->drop_cb = cb;
+    spool->drop_aux = aux;
 }
 
 /* True if snapshot ('boot_uuid', 'seq') is in the spool or was delivered
@@ -517,36 +666,223 @@ exporter_spool_knows(const struct exporter_spool *spool,
             || delivered_find(spool, boot_uuid, seq));
 }
 
-/* After a write failed with ENOSPC or EDQUOT: true once the spool's file
- * system has room for 'size' bytes again, with a margin for the directory
- * and the file system's own blocks. */
-static bool
-disk_has_room(struct exporter_spool *spool, uint64_t size)
+/* True unless a write failed for want of space on the spool's file system
+ * and it does not have room for 'size' bytes again yet (with a margin for
+ * the directory and the file system's own blocks). */
+bool
+exporter_spool_disk_has_room(struct exporter_spool *spool, uint64_t size)
 {
     struct statvfs vfs;
 
-    if (statvfs(spool->dir, &vfs)) {
-        return false;
-    }
-    return (uint64_t) vfs.f_bavail * vfs.f_frsize >= size + 2 * vfs.f_bsize;
-}
-
-/* True if a snapshot whose frames take 'frames_size' bytes fits in the
- * spool's bound and, after a write failed for want of space, on its file
- * system.  Remembers the answer for exporter_spool_format(). */
-bool
-exporter_spool_has_room(struct exporter_spool *spool, uint64_t frames_size)
-{
-    uint64_t size = frames_size + SPOOL_MAGIC_LEN;
-
-    if (spool->disk_full && disk_has_room(spool, size)) {
+    if (spool->disk_full
+        && !fstatvfs(spool->dfd, &vfs)
+        && ((uint64_t) vfs.f_bavail * vfs.f_frsize
+            >= size + 2 * vfs.f_bsize)) {
         spool->disk_full = false;
     }
-    spool->full = (spool->disk_full
-                   || size > spool->max_bytes
-                   || spool->bytes > spool->max_bytes - size);
-    return !spool->full;
+    return !spool->disk_full;
 }
+
+/* Fairness. */
+
+static uint64_t
+logger_usage(const struct spool_logger *l)
+{
+    return l->bytes + l->incoming;
+}
+
+/* max_bytes / N, where N counts the loggers that hold or write spool data,
+ * and 'l' (if nonnull) even if it does not yet. */
+static uint64_t
+fair_share(const struct exporter_spool *spool, const struct spool_logger *l)
+{
+    struct shash_node *node;
+    size_t n = 0;
+
+    SHASH_FOR_EACH (node, &spool->loggers) {
+        const struct spool_logger *x = node->data;
+        if (x == l || logger_usage(x)) {
+            n++;
+        }
+    }
+    return spool->max_bytes / MAX(n, 1);
+}
+
+/* The oldest entry of logger 'name' that is not being delivered. */
+static struct exporter_spool_entry *
+oldest_of(const struct exporter_spool *spool, const char *name)
+{
+    struct exporter_spool_entry *best = NULL;
+    struct exporter_spool_entry *e;
+
+    HMAP_FOR_EACH (e, hmap_node, &spool->entries) {
+        if (!e->busy && !strcmp(e->logger, name)
+            && (!best || e->start_ms < best->start_ms
+                || (e->start_ms == best->start_ms && e->seq < best->seq))) {
+            best = e;
+        }
+    }
+    return best;
+}
+
+static void
+notify_drop(struct exporter_spool *spool, const char *logger)
+{
+    if (spool->drop_cb) {
+        spool->drop_cb(logger, spool->drop_aux);
+    }
+}
+
+/* Drops spooled entry 'e' to keep the spool within its bound: 'for_whom'
+ * is the logger that needed the room. */
+static void
+drop_entry(struct exporter_spool *spool, struct exporter_spool_entry *e,
+           const struct spool_logger *for_whom, uint64_t share)
+{
+    struct spool_logger *l = logger_get(spool, e->logger);
+    char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z", e->start_ms,
+                                  true);
+    char *logger = xstrdup(e->logger);
+
+    l->n_dropped++;
+    l->n_dropped_records += e->n_records;
+    spool->n_dropped++;
+    if (for_whom == l) {
+        VLOG_WARN("logger %s: dropped its oldest spooled snapshot %s/%"PRIu64
+                  " (interval starting %s, %"PRIu64" records) to stay "
+                  "within its share of the spool (%"PRIu64" of %"PRIu64
+                  " bytes); %"PRIu64" of its snapshots dropped so far",
+                  logger, e->boot_uuid, e->seq, start, e->n_records, share,
+                  spool->max_bytes, l->n_dropped);
+    } else {
+        VLOG_WARN("logger %s: dropped its oldest spooled snapshot %s/%"PRIu64
+                  " (interval starting %s, %"PRIu64" records): it holds "
+                  "%"PRIu64" bytes, more than its share of the spool "
+                  "(%"PRIu64" of %"PRIu64" bytes), and logger %s needs room "
+                  "within its own; %"PRIu64" of its snapshots dropped so far",
+                  logger, e->boot_uuid, e->seq, start, e->n_records,
+                  logger_usage(l), share, spool->max_bytes, for_whom->name,
+                  l->n_dropped);
+    }
+    if (unlinkat(spool->dfd, e->file_name, 0) && errno != ENOENT) {
+        VLOG_WARN("%s/%s: removing the dropped snapshot failed (%s)",
+                  spool->dir, e->file_name, ovs_strerror(errno));
+    }
+    entry_forget(spool, e);
+    free(start);
+    notify_drop(spool, logger);
+    free(logger);
+}
+
+enum room {
+    ROOM_OK,                    /* Write it. */
+    ROOM_DROP,                  /* Drop the snapshot that needs it. */
+    ROOM_WAIT,                  /* Do not acknowledge it yet. */
+};
+
+/* The spooled entry to drop so that logger 'l', within its share, gets
+ * room: the oldest of the logger most over its share, among the loggers
+ * whose deliveries fail if any of them is over its share, otherwise among
+ * all.  NULL if none of those has an entry that is not being delivered. */
+static struct exporter_spool_entry *
+pick_victim(const struct exporter_spool *spool, const struct spool_logger *l,
+            uint64_t share)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        struct exporter_spool_entry *victim = NULL;
+        uint64_t most = share;
+        struct shash_node *node;
+
+        SHASH_FOR_EACH (node, &spool->loggers) {
+            const struct spool_logger *x = node->data;
+            if (x != l && logger_usage(x) > most && (pass || x->failing)) {
+                struct exporter_spool_entry *e = oldest_of(spool, x->name);
+                if (e) {
+                    victim = e;
+                    most = logger_usage(x);
+                }
+            }
+        }
+        if (victim) {
+            return victim;
+        }
+    }
+    return NULL;
+}
+
+/* Makes room for 'need' more bytes of logger 'l' within the spool's bound,
+ * dropping spooled snapshots as the fairness rules say (see
+ * exporter-spool.h):
+ *
+ *   - 'l' within its share: room is taken from the loggers most over
+ *     theirs (those whose deliveries fail first);
+ *
+ *   - 'l' past its share and its deliveries failing: its own oldest
+ *     snapshots go, and if it has none left, ROOM_DROP: the snapshot that
+ *     needs the room is dropped;
+ *
+ *   - 'l' past its share but delivering (a burst, say after a
+ *     reconnection): ROOM_WAIT while its spooled snapshots drain, so that
+ *     a working logger loses nothing; ROOM_DROP only if it has nothing
+ *     spooled that could drain. */
+static enum room
+make_room(struct exporter_spool *spool, struct spool_logger *l,
+          uint64_t need)
+{
+    for (;;) {
+        uint64_t used = spool->bytes + spool->incoming;
+        if (used <= spool->max_bytes && need <= spool->max_bytes - used) {
+            return ROOM_OK;
+        }
+
+        uint64_t share = fair_share(spool, l);
+        struct exporter_spool_entry *victim;
+        if (logger_usage(l) + need <= share) {
+            victim = pick_victim(spool, l, share);
+            if (!victim) {
+                /* What is over the bound is being received or delivered
+                 * right now: it frees up soon.  Never refuse 'l'. */
+                return ROOM_OK;
+            }
+        } else if (!l->failing) {
+            return l->n_entries ? ROOM_WAIT : ROOM_DROP;
+        } else {
+            victim = oldest_of(spool, l->name);
+            if (!victim) {
+                return ROOM_DROP;
+            }
+        }
+        drop_entry(spool, victim, l, share);
+    }
+}
+
+/* Would a snapshot of 'size' bytes of logger 'name' that had to wait
+ * (ROOM_WAIT, or a full file system) be taken now? */
+bool
+exporter_spool_has_room(struct exporter_spool *spool, const char *name,
+                        uint64_t size)
+{
+    struct spool_logger *l = logger_get(spool, name);
+    uint64_t used = spool->bytes + spool->incoming;
+
+    if (!exporter_spool_disk_has_room(spool, size)) {
+        return false;
+    }
+    return ((used <= spool->max_bytes && size <= spool->max_bytes - used)
+            || logger_usage(l) + size <= fair_share(spool, l)
+            || l->failing || !l->n_entries);
+}
+
+/* Records whether the last delivery of one of logger 'name''s snapshots
+ * failed. */
+void
+exporter_spool_logger_failing(struct exporter_spool *spool,
+                              const char *name, bool failing)
+{
+    logger_get(spool, name)->failing = failing;
+}
+
+/* Receiving. */
 
 static int
 write_fully(int fd, const void *data, size_t size)
@@ -567,87 +903,424 @@ write_fully(int fd, const void *data, size_t size)
     return 0;
 }
 
-/* Writes the snapshot that 'begin' starts and whose frames (SnapshotBegin
- * through SnapshotEnd) are in 'frames' to the spool, durably: when this
- * returns 0 the snapshot survives a crash of the exporter or the host.
- * Returns a positive errno value and a message in '*error' on failure,
- * leaving nothing behind. */
-int
-exporter_spool_add(struct exporter_spool *spool,
-                   const Flowlog__SnapshotBegin *begin,
-                   const struct ofpbuf *frames, char **error)
+static void
+writer_release(struct exporter_spool *spool, struct exporter_spool_writer *w)
 {
-    struct exporter_spool_entry *e
-        = entry_create(begin, SPOOL_MAGIC_LEN + frames->size);
-    char *tmp = xasprintf(".%s.tmp", e->file_name);
-    const char *what = "open";
-    int retval = 0;
-    int fd = -1;
+    if (w->fd >= 0) {
+        close(w->fd);
+        w->fd = -1;
+    }
+    if (!w->dropped) {
+        unlinkat(spool->dfd, w->tmp, 0);
+    }
+    spool->incoming -= w->e->size;
+    w->l->incoming -= w->e->size;
+    w->e->size = 0;
+}
+
+static void
+writer_destroy(struct exporter_spool_writer *w)
+{
+    entry_destroy(w->e);
+    ofpbuf_uninit(&w->buf);
+    free(w->tmp);
+    free(w);
+}
+
+/* Appends 'size' bytes to the file of 'w', within its logger's share: if
+ * there is no room, the snapshot is dropped (and 0 returned), or ENOBUFS
+ * is returned if it should wait. */
+static int
+writer_put(struct exporter_spool *spool, struct exporter_spool_writer *w,
+           const void *data, size_t size)
+{
+    if (w->dropped) {
+        return 0;
+    }
+    switch (make_room(spool, w->l, size)) {
+    case ROOM_OK:
+        break;
+    case ROOM_DROP:
+        writer_release(spool, w);
+        w->dropped = true;
+        return 0;
+    case ROOM_WAIT:
+        return ENOBUFS;
+    }
+
+    int retval = write_fully(w->fd, data, size);
+    if (retval) {
+        return retval;
+    }
+    w->e->size += size;
+    w->l->incoming += size;
+    spool->incoming += size;
+    return 0;
+}
+
+static int
+writer_put_msg(struct exporter_spool *spool, struct exporter_spool_writer *w,
+               const Flowlog__Message *msg)
+{
+    ofpbuf_clear(&w->buf);
+    flowlog_msg_put(&w->buf, msg);
+    return writer_put(spool, w, w->buf.data, w->buf.size);
+}
+
+static int
+writer_error(struct exporter_spool *spool, struct exporter_spool_writer *w,
+             const char *what, int retval, char **error)
+{
+    if (retval == ENOBUFS) {
+        *error = xasprintf("logger %s is past its share of the spool "
+                           "(%"PRIu64" of %"PRIu64" bytes) while its "
+                           "spooled snapshots are delivered", w->l->name,
+                           fair_share(spool, w->l), spool->max_bytes);
+        return retval;
+    }
+    *error = xasprintf("%s %s/%s failed (%s)", what, spool->dir,
+                       w->e->file_name, ovs_strerror(retval));
+    if (retval == ENOSPC || retval == EDQUOT) {
+        spool->disk_full = true;
+    }
+    return retval;
+}
+
+/* Starts receiving the snapshot whose SnapshotBegin is 'begin' (which the
+ * spool file records as it is) into the spool.  On success stores in
+ * '*wp' a writer for exporter_spool_write() and exporter_spool_commit() or
+ * exporter_spool_abort().  Returns a positive errno value and a message in
+ * '*error' on failure. */
+int
+exporter_spool_begin(struct exporter_spool *spool,
+                     const Flowlog__Message *begin,
+                     struct exporter_spool_writer **wp, char **error)
+{
+    const Flowlog__SnapshotBegin *b = begin->snapshot_begin;
+    struct exporter_spool_writer *w = xzalloc(sizeof *w);
+
+    *wp = NULL;
+    *error = NULL;
+    w->e = entry_create(b, 0, NULL);
+    w->l = logger_get(spool, b->logger->name);
+    w->tmp = xasprintf(".%s.tmp", w->e->file_name);
+    ofpbuf_init(&w->buf, 0);
+
+    unlinkat(spool->dfd, w->tmp, 0);
+    w->fd = openat(spool->dfd, w->tmp,
+                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   0600);
+    if (w->fd < 0) {
+        int retval = writer_error(spool, w, "create", errno, error);
+        writer_destroy(w);
+        return retval;
+    }
+
+    int retval = writer_put(spool, w, SPOOL_MAGIC, SPOOL_MAGIC_LEN);
+    if (!retval) {
+        retval = writer_put_msg(spool, w, begin);
+    }
+    if (retval) {
+        writer_error(spool, w, "write", retval, error);
+        exporter_spool_abort(spool, w);
+        return retval;
+    }
+    *wp = w;
+    return 0;
+}
+
+/* Appends 'msg' (SnapshotRecords) to the snapshot that 'w' receives.  On
+ * failure, returns a positive errno value with a message in '*error', and
+ * 'w' is to be aborted. */
+int
+exporter_spool_write(struct exporter_spool *spool,
+                     struct exporter_spool_writer *w,
+                     const Flowlog__Message *msg, char **error)
+{
+    int retval = writer_put_msg(spool, w, msg);
 
     *error = NULL;
-    int dfd = open(spool->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        retval = errno;
-        goto out;
+    return retval ? writer_error(spool, w, "write", retval, error) : 0;
+}
+
+/* Appends 'end' (SnapshotEnd) to the snapshot that 'w' receives and makes
+ * it durable: when this returns 0 the snapshot survives a crash of the
+ * exporter or the host, or it was dropped (counted and logged) to keep its
+ * logger within its share of the spool, as '*dropped' says.  Either way it
+ * may be acknowledged.  Returns a positive errno value with a message in
+ * '*error' on failure, leaving nothing behind.  Frees 'w'. */
+int
+exporter_spool_commit(struct exporter_spool *spool,
+                      struct exporter_spool_writer *w,
+                      const Flowlog__Message *end, bool *dropped,
+                      char **error)
+{
+    const char *what = "write";
+    int retval = writer_put_msg(spool, w, end);
+
+    *error = NULL;
+    *dropped = false;
+    if (!retval && w->dropped) {
+        struct spool_logger *l = w->l;
+        struct exporter_spool_entry *e = w->e;
+        char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z", e->start_ms,
+                                      true);
+
+        l->n_dropped++;
+        l->n_dropped_records += e->n_records;
+        spool->n_dropped++;
+        VLOG_WARN("logger %s: dropped snapshot %s/%"PRIu64" (interval "
+                  "starting %s, %"PRIu64" records) as it arrived: the "
+                  "logger is past its share of the spool (%"PRIu64" of "
+                  "%"PRIu64" bytes) with nothing older left to drop; "
+                  "%"PRIu64" of its snapshots dropped so far", l->name,
+                  e->boot_uuid, e->seq, start, e->n_records,
+                  fair_share(spool, l), spool->max_bytes, l->n_dropped);
+        free(start);
+        *dropped = true;
+        char *logger = xstrdup(l->name);
+        writer_destroy(w);
+        notify_drop(spool, logger);
+        free(logger);
+        return 0;
     }
 
-    what = "create";
-    unlinkat(dfd, tmp, 0);
-    fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                0600);
-    if (fd < 0) {
-        retval = errno;
-        goto out;
-    }
-    what = "write";
-    retval = write_fully(fd, SPOOL_MAGIC, SPOOL_MAGIC_LEN);
-    if (!retval) {
-        retval = write_fully(fd, frames->data, frames->size);
-    }
     if (!retval) {
         what = "fsync";
-        retval = fsync(fd) ? errno : 0;
+        retval = fsync(w->fd) ? errno : 0;
     }
-    if (close(fd) && !retval) {
+    if (!retval) {
         what = "close";
-        retval = errno;
+        retval = close(w->fd) ? errno : 0;
+        w->fd = -1;
     }
-    fd = -1;
     if (!retval) {
         what = "rename";
-        retval = renameat(dfd, tmp, dfd, e->file_name) ? errno : 0;
+        retval = (renameat(spool->dfd, w->tmp, spool->dfd, w->e->file_name)
+                  ? errno : 0);
     }
     if (!retval) {
         what = "fsync of the directory of";
-        retval = fsync(dfd) ? errno : 0;
+        retval = fsync(spool->dfd) ? errno : 0;
+        if (retval) {
+            /* Renamed but maybe not durable: not acknowledged, so take it
+             * back; ovs-vswitchd sends it again. */
+            unlinkat(spool->dfd, w->e->file_name, 0);
+        }
+    }
+    if (retval) {
+        writer_error(spool, w, what, retval, error);
+        exporter_spool_abort(spool, w);
+        return retval;
     }
 
-out:
-    if (retval) {
-        *error = xasprintf("%s %s/%s failed (%s)", what, spool->dir,
-                           e->file_name, ovs_strerror(retval));
-        if (retval == ENOSPC || retval == EDQUOT) {
-            spool->disk_full = spool->full = true;
-        }
-        if (dfd >= 0) {
-            unlinkat(dfd, tmp, 0);
-            if (!strcmp(what, "fsync of the directory of")) {
-                /* Renamed but maybe not durable: not acknowledged, so take
-                 * it back; ovs-vswitchd sends it again. */
-                unlinkat(dfd, e->file_name, 0);
-            }
-        }
-        entry_destroy(e);
-    } else {
-        entry_insert(spool, e);
-        spool->n_added++;
-    }
-    if (dfd >= 0) {
-        close(dfd);
-    }
-    free(tmp);
-    return retval;
+    struct exporter_spool_entry *e = w->e;
+    uint64_t size = e->size;
+    w->e = NULL;
+    spool->incoming -= size;
+    w->l->incoming -= size;
+    entry_insert(spool, e);
+    spool->n_added++;
+    free(w->tmp);
+    ofpbuf_uninit(&w->buf);
+    free(w);
+    return 0;
 }
+
+/* Abandons the snapshot that 'w' receives (if nonnull) and frees 'w'. */
+void
+exporter_spool_abort(struct exporter_spool *spool,
+                     struct exporter_spool_writer *w)
+{
+    if (w) {
+        writer_release(spool, w);
+        writer_destroy(w);
+    }
+}
+
+/* Loggers. */
+
+/* An ovs-vswitchd said Hello: it configures its loggers next, so from now
+ * on a logger found in the spool that nobody configures is a deleted one. */
+void
+exporter_spool_peer_hello(struct exporter_spool *spool)
+{
+    long long int now = time_msec();
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &spool->loggers) {
+        struct spool_logger *l = node->data;
+        if (!l->configured && l->orphan_since == LLONG_MAX) {
+            l->orphan_since = now;
+        }
+    }
+}
+
+/* Logger 'name' was configured or, with 'configured' false, deleted. */
+void
+exporter_spool_logger_configured(struct exporter_spool *spool,
+                                 const char *name, bool configured)
+{
+    struct spool_logger *l = logger_get(spool, name);
+
+    if (configured) {
+        l->configured = true;
+        l->orphan_since = LLONG_MAX;
+    } else {
+        l->configured = false;
+        l->orphan_since = time_msec();
+        if (l->n_entries) {
+            VLOG_INFO("logger %s: deleted; its %"PRIuSIZE" spooled "
+                      "snapshots are still delivered for %lld s, then "
+                      "discarded (exporter/discard %s discards them now)",
+                      name, l->n_entries, spool->grace_ms / 1000, name);
+        }
+    }
+}
+
+/* Snapshots of logger 'name' dropped past its share since the exporter
+ * started, and their records. */
+void
+exporter_spool_logger_counters(const struct exporter_spool *spool,
+                               const char *name, uint64_t *dropped,
+                               uint64_t *dropped_records)
+{
+    const struct spool_logger *l = shash_find_data(&spool->loggers, name);
+
+    *dropped = l ? l->n_dropped : 0;
+    *dropped_records = l ? l->n_dropped_records : 0;
+}
+
+/* Discards the spooled snapshots of logger 'l' that are not being
+ * delivered; 'why' says why, for the log.  Returns how many. */
+static size_t
+discard_logger(struct exporter_spool *spool, struct spool_logger *l,
+               const char *why, uint64_t *recordsp, uint64_t *bytesp)
+{
+    struct exporter_spool_entry *e;
+    uint64_t records = 0, bytes = 0;
+    size_t n = 0;
+
+    HMAP_FOR_EACH_SAFE (e, hmap_node, &spool->entries) {
+        if (!e->busy && !strcmp(e->logger, l->name)) {
+            if (unlinkat(spool->dfd, e->file_name, 0) && errno != ENOENT) {
+                VLOG_WARN("%s/%s: removing the discarded snapshot failed "
+                          "(%s)", spool->dir, e->file_name,
+                          ovs_strerror(errno));
+            }
+            n++;
+            records += e->n_records;
+            bytes += e->size;
+            entry_forget(spool, e);
+        }
+    }
+    if (n) {
+        l->n_discarded += n;
+        l->n_discarded_records += records;
+        spool->n_discarded += n;
+        VLOG_WARN("logger %s: %s: discarded its %"PRIuSIZE" spooled "
+                  "snapshots (%"PRIu64" records, %"PRIu64" bytes)", l->name,
+                  why, n, records, bytes);
+        notify_drop(spool, l->name);
+    }
+    if (recordsp) {
+        *recordsp = records;
+        *bytesp = bytes;
+    }
+    return n;
+}
+
+/* exporter/discard LOGGER: discards the logger's spooled snapshots now.
+ * Returns false, with an error in 'reply', if the spool never held a
+ * snapshot of 'name' nor heard of it. */
+bool
+exporter_spool_discard(struct exporter_spool *spool, const char *name,
+                       struct ds *reply)
+{
+    struct spool_logger *l = shash_find_data(&spool->loggers, name);
+    uint64_t records, bytes;
+
+    if (!l) {
+        ds_put_format(reply, "no logger %s in the spool", name);
+        return false;
+    }
+
+    size_t n = discard_logger(spool, l, "exporter/discard", &records,
+                              &bytes);
+    ds_put_format(reply, "discarded %"PRIuSIZE" snapshots (%"PRIu64
+                  " records, %"PRIu64" bytes) of logger %s", n, records,
+                  bytes, name);
+    if (l->n_entries) {
+        ds_put_format(reply, "; %"PRIuSIZE" being delivered right now "
+                      "stays", l->n_entries);
+    }
+    return true;
+}
+
+/* Forgets the entries whose files were removed from outside the exporter,
+ * with a warning for each. */
+static void
+check_vanished(struct exporter_spool *spool)
+{
+    struct exporter_spool_entry *e;
+
+    HMAP_FOR_EACH_SAFE (e, hmap_node, &spool->entries) {
+        struct stat st;
+
+        if (!e->busy
+            && fstatat(spool->dfd, e->file_name, &st, AT_SYMLINK_NOFOLLOW)
+            && errno == ENOENT) {
+            VLOG_WARN("%s/%s: removed from outside the exporter: snapshot "
+                      "%s/%"PRIu64" of logger %s (%"PRIu64" records) is "
+                      "lost", spool->dir, e->file_name, e->boot_uuid, e->seq,
+                      e->logger, e->n_records);
+            spool->n_vanished++;
+            entry_forget(spool, e);
+        }
+    }
+}
+
+void
+exporter_spool_run(struct exporter_spool *spool)
+{
+    long long int now = time_msec();
+
+    if (now >= spool->next_check) {
+        check_vanished(spool);
+        spool->next_check = now + CHECK_INTERVAL_MS;
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &spool->loggers) {
+        struct spool_logger *l = node->data;
+        if (l->n_entries && !l->configured
+            && l->orphan_since != LLONG_MAX
+            && now - l->orphan_since >= spool->grace_ms) {
+            char *why = xasprintf("deleted %lld s ago (grace period %lld s)",
+                                  (now - l->orphan_since) / 1000,
+                                  spool->grace_ms / 1000);
+            discard_logger(spool, l, why, NULL, NULL);
+            free(why);
+        }
+    }
+}
+
+void
+exporter_spool_wait(struct exporter_spool *spool)
+{
+    struct shash_node *node;
+
+    poll_timer_wait_until(spool->next_check);
+    SHASH_FOR_EACH (node, &spool->loggers) {
+        const struct spool_logger *l = node->data;
+        if (l->n_entries && !l->configured
+            && l->orphan_since != LLONG_MAX) {
+            poll_timer_wait_until(l->orphan_since + spool->grace_ms);
+        }
+    }
+}
+
+/* Delivery. */
 
 /* Returns the entry with the earliest snapshot start (then boot UUID and
  * sequence number) for which 'ready' returns true, or NULL. */
@@ -676,7 +1349,17 @@ exporter_spool_oldest(const struct exporter_spool *spool,
     return best;
 }
 
-/* Reads entry 'e' back into 'snap'. */
+/* Marks 'e' as being delivered ('busy'), so that it is neither dropped
+ * nor discarded meanwhile, or no longer. */
+void
+exporter_spool_hold(struct exporter_spool *spool OVS_UNUSED,
+                    const struct exporter_spool_entry *e, bool busy)
+{
+    CONST_CAST(struct exporter_spool_entry *, e)->busy = busy;
+}
+
+/* Reads entry 'e' back into 'snap'.  Safe to call from a worker thread
+ * while 'e' is held (exporter_spool_hold()). */
 int
 exporter_spool_load(const struct exporter_spool *spool,
                     const struct exporter_spool_entry *e,
@@ -686,23 +1369,14 @@ exporter_spool_load(const struct exporter_spool *spool,
 
     *error = NULL;
     memset(snap, 0, sizeof *snap);
-    uint64_t size;
+    uint64_t size = 0;
     ofpbuf_init(&buf, e->size);
-    int retval = read_file(spool->dir, e->file_name, false, &buf, &size,
-                           error);
+    int retval = read_file(spool, e->file_name, false, &buf, &size, error);
     if (!retval) {
-        retval = parse_file(&buf, NULL, snap, error);
+        retval = parse_file(&buf, size, NULL, snap, error);
     }
     ofpbuf_uninit(&buf);
     return retval;
-}
-
-static void
-entry_forget(struct exporter_spool *spool, struct exporter_spool_entry *e)
-{
-    hmap_remove(&spool->entries, &e->hmap_node);
-    spool->bytes -= e->size;
-    entry_destroy(e);
 }
 
 /* Removes delivered entry 'e' (which is freed) from the spool. */
@@ -712,13 +1386,11 @@ exporter_spool_remove(struct exporter_spool *spool,
 {
     struct exporter_spool_entry *e = CONST_CAST(struct exporter_spool_entry *,
                                                 e_);
-    char *path = xasprintf("%s/%s", spool->dir, e->file_name);
 
-    if (unlink(path) && errno != ENOENT) {
-        VLOG_WARN("%s: removing the delivered snapshot failed (%s)", path,
-                  ovs_strerror(errno));
+    if (unlinkat(spool->dfd, e->file_name, 0) && errno != ENOENT) {
+        VLOG_WARN("%s/%s: removing the delivered snapshot failed (%s)",
+                  spool->dir, e->file_name, ovs_strerror(errno));
     }
-    free(path);
 
     struct delivered *d = xmalloc(sizeof *d);
     d->boot_uuid = xstrdup(e->boot_uuid);
@@ -734,7 +1406,8 @@ exporter_spool_remove(struct exporter_spool *spool,
 }
 
 /* Moves entry 'e', which cannot be read back, out of the way (renamed to
- * *.bad, with an error logged) and forgets it. */
+ * *.bad, with an error logged) and forgets it.  A file removed from
+ * outside the exporter is only forgotten, with a warning. */
 void
 exporter_spool_quarantine(struct exporter_spool *spool,
                           const struct exporter_spool_entry *e_)
@@ -742,7 +1415,13 @@ exporter_spool_quarantine(struct exporter_spool *spool,
     struct exporter_spool_entry *e = CONST_CAST(struct exporter_spool_entry *,
                                                 e_);
 
-    quarantine_file(spool, e->file_name, "unreadable spool file");
+    if (!quarantine_file(spool, e->file_name, "unreadable spool file")) {
+        VLOG_WARN("%s/%s: removed from outside the exporter: snapshot "
+                  "%s/%"PRIu64" of logger %s (%"PRIu64" records) is lost",
+                  spool->dir, e->file_name, e->boot_uuid, e->seq, e->logger,
+                  e->n_records);
+        spool->n_vanished++;
+    }
     entry_forget(spool, e);
 }
 
@@ -750,6 +1429,68 @@ size_t
 exporter_spool_count(const struct exporter_spool *spool)
 {
     return hmap_count(&spool->entries);
+}
+
+static int
+compare_entries(const void *a_, const void *b_)
+{
+    const struct exporter_spool_entry *const *a = a_;
+    const struct exporter_spool_entry *const *b = b_;
+
+    if ((*a)->start_ms != (*b)->start_ms) {
+        return (*a)->start_ms < (*b)->start_ms ? -1 : 1;
+    }
+    int c = strcmp((*a)->boot_uuid, (*b)->boot_uuid);
+    return c ? c : (*a)->seq < (*b)->seq ? -1 : (*a)->seq > (*b)->seq;
+}
+
+static void
+format_logger(const struct exporter_spool *spool,
+              const struct spool_logger *l, struct ds *s)
+{
+    ds_put_format(s, "  logger %s: %"PRIuSIZE" snapshots, %"PRIu64" bytes",
+                  l->name, l->n_entries, l->bytes);
+    if (l->incoming) {
+        ds_put_format(s, " (+%"PRIu64" arriving)", l->incoming);
+    }
+    ds_put_format(s, ", share %"PRIu64", dropped %"PRIu64" (%"PRIu64
+                  " records), discarded %"PRIu64" (%"PRIu64" records)",
+                  fair_share(spool, l), l->n_dropped, l->n_dropped_records,
+                  l->n_discarded, l->n_discarded_records);
+    if (!l->configured && l->orphan_since != LLONG_MAX && l->n_entries) {
+        long long int left = (l->orphan_since + spool->grace_ms
+                              - time_msec());
+        ds_put_format(s, ", deleted: discarded in %lld s", MAX(left, 0)
+                      / 1000);
+    }
+    ds_put_char(s, '\n');
+
+    if (!l->n_entries) {
+        return;
+    }
+    const struct exporter_spool_entry **v = xmalloc(l->n_entries * sizeof *v);
+    const struct exporter_spool_entry *e;
+    size_t n = 0;
+    HMAP_FOR_EACH (e, hmap_node, &spool->entries) {
+        if (!strcmp(e->logger, l->name) && n < l->n_entries) {
+            v[n++] = e;
+        }
+    }
+    qsort(v, n, sizeof *v, compare_entries);
+    for (size_t i = 0; i < n && i < SHOW_MAX_SNAPSHOTS; i++) {
+        char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z",
+                                      v[i]->start_ms, true);
+        ds_put_format(s, "    %s/%"PRIu64": %s, %"PRIu64" records, %"PRIu64
+                      " bytes%s\n", v[i]->boot_uuid, v[i]->seq, start,
+                      v[i]->n_records, v[i]->size,
+                      v[i]->busy ? ", delivering" : "");
+        free(start);
+    }
+    if (n > SHOW_MAX_SNAPSHOTS) {
+        ds_put_format(s, "    ... and %"PRIuSIZE" more\n",
+                      n - SHOW_MAX_SNAPSHOTS);
+    }
+    free(v);
 }
 
 void
@@ -760,11 +1501,31 @@ exporter_spool_format(const struct exporter_spool *spool, struct ds *s)
                   "%"PRIu64" bytes%s\n", hmap_count(&spool->entries),
                   spool->bytes, spool->max_bytes,
                   (spool->disk_full
-                   ? " (file system full: not acknowledging)"
-                   : spool->full ? " (spool full: not acknowledging)" : ""));
+                   ? " (file system full: not acknowledging)" : ""));
     ds_put_format(s, "  written: %"PRIu64", delivered: %"PRIu64
-                  ", unreadable: %"PRIu64"\n", spool->n_added,
-                  spool->n_removed, spool->n_quarantined);
+                  ", unreadable: %"PRIu64, spool->n_added, spool->n_removed,
+                  spool->n_quarantined);
+    if (spool->n_dropped) {
+        ds_put_format(s, ", dropped: %"PRIu64, spool->n_dropped);
+    }
+    if (spool->n_discarded) {
+        ds_put_format(s, ", discarded: %"PRIu64, spool->n_discarded);
+    }
+    if (spool->n_vanished) {
+        ds_put_format(s, ", removed from outside: %"PRIu64,
+                      spool->n_vanished);
+    }
+    ds_put_char(s, '\n');
+
+    /* The loggers that hold something or lost something. */
+    const struct shash_node **nodes = shash_sort(&spool->loggers);
+    for (size_t i = 0; i < shash_count(&spool->loggers); i++) {
+        const struct spool_logger *l = nodes[i]->data;
+        if (logger_usage(l) || l->n_dropped || l->n_discarded) {
+            format_logger(spool, l, s);
+        }
+    }
+    free(nodes);
 }
 
 void

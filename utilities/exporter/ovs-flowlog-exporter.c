@@ -50,6 +50,7 @@ VLOG_DEFINE_THIS_MODULE(exporter);
 
 #define SPOOL_DEFAULT "/var/spool/ovs-flowlog"
 #define SPOOL_MAX_BYTES_DEFAULT (1024ULL * 1024 * 1024)
+#define DELETED_GRACE_DEFAULT 3600      /* Seconds. */
 
 /* Threads for uploads and probes: a slow target holds one of them, and
  * each destination has at most one upload in progress. */
@@ -59,6 +60,7 @@ VLOG_DEFINE_THIS_MODULE(exporter);
 static char *listen_name;           /* --listen. */
 static char *spool_dir;             /* --spool. */
 static uint64_t spool_max_bytes = SPOOL_MAX_BYTES_DEFAULT;
+static unsigned int deleted_grace = DELETED_GRACE_DEFAULT;
 static char *config_file;           /* --config. */
 static char *unixctl_path;          /* --unixctl. */
 
@@ -81,6 +83,7 @@ OVS_NO_RETURN static void usage(void);
 static unixctl_cb_func exporter_unixctl_show;
 static unixctl_cb_func exporter_unixctl_reload;
 static unixctl_cb_func exporter_unixctl_retry;
+static unixctl_cb_func exporter_unixctl_discard;
 static unixctl_cb_func exporter_unixctl_exit;
 
 /* LoggerState changes go to every connected ovs-vswitchd. */
@@ -93,6 +96,14 @@ notify_state(const char *logger, enum sink_status status,
     LIST_FOR_EACH (node, list_node, &conns) {
         exporter_conn_send_state(node->conn, logger, status, reason);
     }
+}
+
+/* The spool dropped or discarded one of 'logger''s snapshots: its state,
+ * which carries its counters, goes to ovs-vswitchd again. */
+static void
+spool_dropped(const char *logger, void *aux OVS_UNUSED)
+{
+    exporter_logger_renotify(logger);
 }
 
 static void
@@ -159,7 +170,8 @@ main(int argc, char *argv[])
     daemonize_start(false);
 
     /* After forking: the spool's lock is not inherited. */
-    error = exporter_spool_open(spool_dir, spool_max_bytes, &spool);
+    error = exporter_spool_open(spool_dir, spool_max_bytes,
+                                deleted_grace * 1000LL, &spool);
     if (error) {
         VLOG_FATAL("%s", error);
     }
@@ -179,11 +191,14 @@ main(int argc, char *argv[])
                              exporter_unixctl_reload, NULL);
     unixctl_command_register("exporter/retry", "", 0, 0,
                              exporter_unixctl_retry, NULL);
+    unixctl_command_register("exporter/discard", "LOGGER", 1, 1,
+                             exporter_unixctl_discard, NULL);
     unixctl_command_register("exit", "", 0, 0, exporter_unixctl_exit, NULL);
 
     daemonize_complete();
 
     exporter_loggers_init(cfg, notify_state);
+    exporter_spool_set_drop_cb(spool, spool_dropped, NULL);
     exporter_workers_start(N_WORKERS);
     delivery = exporter_delivery_create(cfg, spool);
     VLOG_INFO("listening on %s, spool %s (bound %"PRIu64" bytes)",
@@ -193,6 +208,7 @@ main(int argc, char *argv[])
         accept_conns();
         run_conns();
         exporter_workers_run();
+        exporter_spool_run(spool);
         exporter_delivery_run(delivery);
         unixctl_server_run(unixctl);
 
@@ -201,6 +217,7 @@ main(int argc, char *argv[])
         LIST_FOR_EACH (node, list_node, &conns) {
             exporter_conn_wait(node->conn);
         }
+        exporter_spool_wait(spool);
         exporter_delivery_wait(delivery);
         exporter_workers_wait();
         unixctl_server_wait(unixctl);
@@ -318,6 +335,20 @@ exporter_unixctl_retry(struct unixctl_conn *conn, int argc OVS_UNUSED,
 }
 
 static void
+exporter_unixctl_discard(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                         const char *argv[], void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (exporter_spool_discard(spool, argv[1], &s)) {
+        unixctl_command_reply(conn, ds_cstr(&s));
+    } else {
+        unixctl_command_reply_error(conn, ds_cstr(&s));
+    }
+    ds_destroy(&s);
+}
+
+static void
 exporter_unixctl_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
                       const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
 {
@@ -342,6 +373,7 @@ parse_options(int argc, char *argv[])
         OPT_LISTEN = UCHAR_MAX + 1,
         OPT_SPOOL,
         OPT_SPOOL_MAX_BYTES,
+        OPT_DELETED_LOGGER_GRACE,
         OPT_CONFIG,
         OPT_UNIXCTL,
         VLOG_OPTION_ENUMS,
@@ -351,6 +383,8 @@ parse_options(int argc, char *argv[])
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"spool", required_argument, NULL, OPT_SPOOL},
         {"spool-max-bytes", required_argument, NULL, OPT_SPOOL_MAX_BYTES},
+        {"deleted-logger-grace", required_argument, NULL,
+         OPT_DELETED_LOGGER_GRACE},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"help", no_argument, NULL, 'h'},
@@ -392,6 +426,14 @@ parse_options(int argc, char *argv[])
             spool_max_bytes = n;
             break;
         }
+
+        case OPT_DELETED_LOGGER_GRACE:
+            if (!str_to_uint(optarg, 10, &deleted_grace)
+                || deleted_grace > 365 * 24 * 3600) {
+                ovs_fatal(0, "--deleted-logger-grace=%s: expected a number "
+                          "of seconds from 0 to 31536000 (a year)", optarg);
+            }
+            break;
 
         case OPT_CONFIG:
             free(config_file);
@@ -451,11 +493,14 @@ usage(void)
            "  --spool=DIR             durable spool directory\n"
            "                          (default: %s)\n"
            "  --spool-max-bytes=N     spool size bound (default: %llu)\n"
+           "  --deleted-logger-grace=SECS\n"
+           "                          keep a deleted logger's snapshots\n"
+           "                          that long (default: %d)\n"
            "  --config=FILE           configuration file (default:\n"
            "                          %s/openvswitch/flowlog-exporter.conf)\n"
            "  --unixctl=SOCKET        override default control socket name\n",
            program_name, program_name, ovs_rundir(), SPOOL_DEFAULT,
-           SPOOL_MAX_BYTES_DEFAULT, ovs_sysconfdir());
+           SPOOL_MAX_BYTES_DEFAULT, DELETED_GRACE_DEFAULT, ovs_sysconfdir());
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"

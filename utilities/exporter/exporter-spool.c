@@ -82,6 +82,7 @@ struct spool_logger {
     uint64_t bytes;                 /* Of its entries. */
     uint64_t incoming;              /* Of its snapshots being received. */
     size_t n_entries;
+    uint64_t n_records;             /* Of its entries. */
 
     /* Whether a connected ovs-vswitchd configures it, and if not, since
      * when (LLONG_MAX: not known yet, e.g. found in the spool at start and
@@ -257,6 +258,7 @@ entry_insert(struct exporter_spool *spool, struct exporter_spool_entry *e)
     spool->bytes += e->size;
     l->bytes += e->size;
     l->n_entries++;
+    l->n_records += e->n_records;
 }
 
 /* Takes 'e' out of the spool's index and frees it (its file stays). */
@@ -269,6 +271,7 @@ entry_forget(struct exporter_spool *spool, struct exporter_spool_entry *e)
     spool->bytes -= e->size;
     l->bytes -= e->size;
     l->n_entries--;
+    l->n_records -= e->n_records;
     entry_destroy(e);
 }
 
@@ -780,51 +783,52 @@ enum room {
     ROOM_WAIT,                  /* Do not acknowledge it yet. */
 };
 
-/* The spooled entry to drop so that logger 'l', within its share, gets
- * room: the oldest of the logger most over its share, among the loggers
- * whose deliveries fail if any of them is over its share, otherwise among
- * all.  NULL if none of those has an entry that is not being delivered. */
+/* The oldest spooled entry of the logger other than 'l' that holds the
+ * most, and more than 'floor' bytes, among the loggers whose deliveries
+ * fail if 'failing_only', otherwise among all.  NULL if none of those has
+ * an entry that is not being delivered. */
 static struct exporter_spool_entry *
 pick_victim(const struct exporter_spool *spool, const struct spool_logger *l,
-            uint64_t share)
+            uint64_t floor, bool failing_only)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        struct exporter_spool_entry *victim = NULL;
-        uint64_t most = share;
-        struct shash_node *node;
+    struct exporter_spool_entry *victim = NULL;
+    uint64_t most = floor;
+    struct shash_node *node;
 
-        SHASH_FOR_EACH (node, &spool->loggers) {
-            const struct spool_logger *x = node->data;
-            if (x != l && logger_usage(x) > most && (pass || x->failing)) {
-                struct exporter_spool_entry *e = oldest_of(spool, x->name);
-                if (e) {
-                    victim = e;
-                    most = logger_usage(x);
-                }
+    SHASH_FOR_EACH (node, &spool->loggers) {
+        const struct spool_logger *x = node->data;
+        if (x != l && logger_usage(x) > most
+            && (x->failing || !failing_only)) {
+            struct exporter_spool_entry *e = oldest_of(spool, x->name);
+            if (e) {
+                victim = e;
+                most = logger_usage(x);
             }
         }
-        if (victim) {
-            return victim;
-        }
     }
-    return NULL;
+    return victim;
 }
 
 /* Makes room for 'need' more bytes of logger 'l' within the spool's bound,
  * dropping spooled snapshots as the fairness rules say (see
- * exporter-spool.h):
+ * exporter-spool.h), in this order:
  *
- *   - 'l' within its share: room is taken from the loggers most over
- *     theirs (those whose deliveries fail first);
+ *   - the oldest snapshot of the logger whose deliveries fail that is
+ *     most over its share (if 'l''s deliveries fail too, only if that
+ *     logger holds more than 'l' would);
  *
- *   - 'l' past its share and its deliveries failing: its own oldest
- *     snapshots go, and if it has none left, ROOM_DROP: the snapshot that
+ *   - if 'l' is within its share, the oldest snapshot of the logger most
+ *     over its share, even one whose deliveries work;
+ *
+ *   - if 'l' is past its share and its deliveries fail, its own oldest
+ *     snapshot, and if it has none left, ROOM_DROP: the snapshot that
  *     needs the room is dropped;
  *
- *   - 'l' past its share but delivering (a burst, say after a
- *     reconnection): ROOM_WAIT while its spooled snapshots drain, so that
- *     a working logger loses nothing; ROOM_DROP only if it has nothing
- *     spooled that could drain. */
+ *   - if 'l' is past its share and its deliveries work (a burst, say
+ *     after a reconnection), ROOM_WAIT while its spooled snapshots drain,
+ *     so that a working logger loses nothing; ROOM_DROP only if it has
+ *     nothing spooled that could drain (a snapshot larger than its share
+ *     and the free space together). */
 static enum room
 make_room(struct exporter_spool *spool, struct spool_logger *l,
           uint64_t need)
@@ -836,21 +840,26 @@ make_room(struct exporter_spool *spool, struct spool_logger *l,
         }
 
         uint64_t share = fair_share(spool, l);
-        struct exporter_spool_entry *victim;
-        if (logger_usage(l) + need <= share) {
-            victim = pick_victim(spool, l, share);
+        uint64_t mine = logger_usage(l) + need;
+        struct exporter_spool_entry *victim
+            = pick_victim(spool, l, l->failing ? MAX(share, mine) : share,
+                          true);
+        if (!victim && mine <= share) {
+            victim = pick_victim(spool, l, share, false);
             if (!victim) {
                 /* What is over the bound is being received or delivered
                  * right now: it frees up soon.  Never refuse 'l'. */
                 return ROOM_OK;
             }
-        } else if (!l->failing) {
-            return l->n_entries ? ROOM_WAIT : ROOM_DROP;
-        } else {
+        }
+        if (!victim && l->failing) {
             victim = oldest_of(spool, l->name);
             if (!victim) {
                 return ROOM_DROP;
             }
+        }
+        if (!victim) {
+            return l->n_entries ? ROOM_WAIT : ROOM_DROP;
         }
         drop_entry(spool, victim, l, share);
     }
@@ -1448,8 +1457,9 @@ static void
 format_logger(const struct exporter_spool *spool,
               const struct spool_logger *l, struct ds *s)
 {
-    ds_put_format(s, "  logger %s: %"PRIuSIZE" snapshots, %"PRIu64" bytes",
-                  l->name, l->n_entries, l->bytes);
+    ds_put_format(s, "  logger %s: %"PRIuSIZE" snapshots, %"PRIu64
+                  " records, %"PRIu64" bytes", l->name, l->n_entries,
+                  l->n_records, l->bytes);
     if (l->incoming) {
         ds_put_format(s, " (+%"PRIu64" arriving)", l->incoming);
     }

@@ -180,20 +180,27 @@ flowlog_record_to_pb(const struct flowlog_record *rec, Flowlog__Record *pb)
 #undef SET
 }
 
+static char *
+nullable_utf8_xstrdup(const char *s)
+{
+    return s ? flowlog_utf8_xstrdup(s) : NULL;
+}
+
 /* Fills 'rec' and 'id' from 'pb'; 'rec->id' points to 'id', whose strings
  * are malloc()'d (see flowlog_identity_destroy()).  Out-of-range values are
- * clamped to their field's type. */
+ * clamped to their field's type; bytes of the strings that are not UTF-8
+ * become U+FFFD (protobuf-c does not check). */
 void
 flowlog_record_from_pb(const Flowlog__Record *pb, struct flowlog_record *rec,
                        struct flowlog_identity *id)
 {
     memset(rec, 0, sizeof *rec);
-    id->port_name = nullable_xstrdup(pb->port_name);
+    id->port_name = nullable_utf8_xstrdup(pb->port_name);
     id->ofport = pb->has_ofport ? pb->ofport : -1;
-    id->iface_id = nullable_xstrdup(pb->iface_id);
-    id->vm_id = nullable_xstrdup(pb->vm_id);
-    id->subnet_id = nullable_xstrdup(pb->subnet_id);
-    id->vpc_id = nullable_xstrdup(pb->vpc_id);
+    id->iface_id = nullable_utf8_xstrdup(pb->iface_id);
+    id->vm_id = nullable_utf8_xstrdup(pb->vm_id);
+    id->subnet_id = nullable_utf8_xstrdup(pb->subnet_id);
+    id->vpc_id = nullable_utf8_xstrdup(pb->vpc_id);
 
     rec->id = id;
     rec->first_ms = pb->first_ms;

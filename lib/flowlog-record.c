@@ -380,7 +380,8 @@ utf8_sequence_len(const uint8_t *s)
 
 /* Returns a malloc()'d copy of 's' in which each byte that is not part of a
  * well-formed UTF-8 sequence is replaced by U+FFFD: strings that arrive on
- * the channel end up in files that promise UTF-8 (JSON, Parquet). */
+ * the channel end up in files that promise UTF-8 (JSON, Parquet).  (OVS's
+ * utf8_validate() only says whether a whole string is valid.) */
 char *
 flowlog_utf8_xstrdup(const char *s_)
 {

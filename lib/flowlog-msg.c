@@ -79,7 +79,7 @@ budget_alloc(void *budget_, size_t size)
         return NULL;
     }
     budget->left -= cost;
-    return malloc(size);
+    return malloc(size);     /* Not xmalloc(): protobuf-c copes with NULL. */
 }
 
 static void

@@ -325,8 +325,8 @@ cmp_str(const char *a, const char *b)
 
 /* Returns the length of the longest prefix of 's' that is at most 'max'
  * bytes long and ends at a UTF-8 character boundary: cutting valid UTF-8
- * there never splits a character (a byte 10xxxxxx continues the character
- * before it). */
+ * there never splits a character (a byte 0x80 to 0xbf continues the
+ * character before it). */
 size_t
 flowlog_utf8_cut(const char *s, size_t max)
 {

@@ -57,6 +57,37 @@ flowlog_msg_free(Flowlog__Message *msg)
     }
 }
 
+/* protobuf-c allocates every submessage of a frame while it unpacks it,
+ * before anything can count them: a 4 MiB frame of empty Records (2 bytes
+ * each) would make it allocate 2 million structs and the arrays it scans
+ * them into, hundreds of MB.  Each unpack therefore gets an allocator that
+ * fails once the frame has asked for FLOWLOG_UNPACK_MAX_BYTES (requested
+ * bytes plus 16 for malloc's own header per allocation). */
+struct unpack_budget {
+    size_t left;
+    bool exceeded;
+};
+
+static void *
+budget_alloc(void *budget_, size_t size)
+{
+    struct unpack_budget *budget = budget_;
+    size_t cost = size + 16;
+
+    if (size > budget->left || cost > budget->left) {
+        budget->exceeded = true;
+        return NULL;
+    }
+    budget->left -= cost;
+    return malloc(size);     /* Not xmalloc(): protobuf-c copes with NULL. */
+}
+
+static void
+budget_free(void *budget OVS_UNUSED, void *p)
+{
+    free(p);
+}
+
 /* Extracts the next complete message already buffered in 'rx'.  Returns 0
  * and stores it in '*msgp' (free it with flowlog_msg_free()), EAGAIN if no
  * complete frame is buffered, or EPROTO with a malloc()'d description in
@@ -83,17 +114,37 @@ flowlog_rx_parse(struct flowlog_rx *rx, Flowlog__Message **msgp,
         return EAGAIN;
     }
 
+    /* What it allocates is freed with the default allocator (free()). */
+    struct unpack_budget budget = { .left = FLOWLOG_UNPACK_MAX_BYTES };
+    ProtobufCAllocator allocator = {
+        .alloc = budget_alloc,
+        .free = budget_free,
+        .allocator_data = &budget,
+    };
     Flowlog__Message *msg = flowlog__message__unpack(
-        NULL, len, (const uint8_t *) rx->buf.data + 4);
+        &allocator, len, (const uint8_t *) rx->buf.data + 4);
     ofpbuf_pull(&rx->buf, 4 + len);
     if (!msg) {
-        *errorp = xasprintf("malformed message in a %"PRIu32"-byte frame",
-                            len);
+        *errorp = (budget.exceeded
+                   ? xasprintf("%"PRIu32"-byte frame needs more than %d "
+                               "bytes of memory to unpack", len,
+                               FLOWLOG_UNPACK_MAX_BYTES)
+                   : xasprintf("malformed message in a %"PRIu32"-byte "
+                               "frame", len));
         return EPROTO;
     }
     if (msg->body_case == FLOWLOG__MESSAGE__BODY__NOT_SET) {
         flowlog_msg_free(msg);
         *errorp = xstrdup("message without a body (unknown type?)");
+        return EPROTO;
+    }
+    if (msg->body_case == FLOWLOG__MESSAGE__BODY_SNAPSHOT_RECORDS
+        && msg->snapshot_records->n_records > FLOWLOG_RECORDS_PER_FRAME) {
+        *errorp = xasprintf("SnapshotRecords frame of %"PRIuSIZE" records "
+                            "exceeds the limit of %d records per frame",
+                            msg->snapshot_records->n_records,
+                            FLOWLOG_RECORDS_PER_FRAME);
+        flowlog_msg_free(msg);
         return EPROTO;
     }
     *msgp = msg;
@@ -180,20 +231,27 @@ flowlog_record_to_pb(const struct flowlog_record *rec, Flowlog__Record *pb)
 #undef SET
 }
 
+static char *
+nullable_utf8_xstrdup(const char *s)
+{
+    return s ? flowlog_utf8_xstrdup(s) : NULL;
+}
+
 /* Fills 'rec' and 'id' from 'pb'; 'rec->id' points to 'id', whose strings
  * are malloc()'d (see flowlog_identity_destroy()).  Out-of-range values are
- * clamped to their field's type. */
+ * clamped to their field's type; bytes of the strings that are not UTF-8
+ * become U+FFFD (protobuf-c does not check). */
 void
 flowlog_record_from_pb(const Flowlog__Record *pb, struct flowlog_record *rec,
                        struct flowlog_identity *id)
 {
     memset(rec, 0, sizeof *rec);
-    id->port_name = nullable_xstrdup(pb->port_name);
+    id->port_name = nullable_utf8_xstrdup(pb->port_name);
     id->ofport = pb->has_ofport ? pb->ofport : -1;
-    id->iface_id = nullable_xstrdup(pb->iface_id);
-    id->vm_id = nullable_xstrdup(pb->vm_id);
-    id->subnet_id = nullable_xstrdup(pb->subnet_id);
-    id->vpc_id = nullable_xstrdup(pb->vpc_id);
+    id->iface_id = nullable_utf8_xstrdup(pb->iface_id);
+    id->vm_id = nullable_utf8_xstrdup(pb->vm_id);
+    id->subnet_id = nullable_utf8_xstrdup(pb->subnet_id);
+    id->vpc_id = nullable_utf8_xstrdup(pb->vpc_id);
 
     rec->id = id;
     rec->first_ms = pb->first_ms;

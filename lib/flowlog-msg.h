@@ -30,10 +30,21 @@ struct stream;
 
 #define FLOWLOG_MAX_FRAME (4 * 1024 * 1024)
 
-/* At most this many records per SnapshotRecords frame; ovs-vswitchd also
- * stops filling a frame at a quarter of FLOWLOG_MAX_FRAME by packed size
- * (it cuts identity strings at 255 bytes, so one record is small). */
+/* At most this many records per SnapshotRecords frame: ovs-vswitchd sends
+ * no more (and stops filling a frame at a quarter of FLOWLOG_MAX_FRAME by
+ * packed size: identities are at most FLOWLOG_ID_MAX bytes, so one record
+ * is small), and flowlog_rx_parse() refuses a frame with more. */
 #define FLOWLOG_RECORDS_PER_FRAME 4096
+
+/* The memory that unpacking one frame may take (see flowlog_rx_parse()).
+ * Measured with protobuf-c 1.4.1 (requested bytes plus 16 per allocation):
+ * FLOWLOG_RECORDS_PER_FRAME records with every field set and 36-byte
+ * identities (1.1 MB packed, about what ovs-vswitchd puts in its largest
+ * frames) need 6.7 MB, about 1.4 kB per record plus the strings; with
+ * 190-byte strings (4.4 MB packed, more than FLOWLOG_MAX_FRAME) 9.9 MB.
+ * So a frame of such records within both limits fits with room to spare,
+ * while a 4 MiB frame of empty Records would need 627 MB. */
+#define FLOWLOG_UNPACK_MAX_BYTES (16 * 1024 * 1024)
 
 void flowlog_msg_put(struct ofpbuf *, const Flowlog__Message *);
 

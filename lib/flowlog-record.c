@@ -323,6 +323,84 @@ cmp_str(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "");
 }
 
+/* Returns the length of the longest prefix of 's' that is at most 'max'
+ * bytes long and ends at a UTF-8 character boundary: cutting valid UTF-8
+ * there never splits a character (a byte 0x80 to 0xbf continues the
+ * character before it). */
+size_t
+flowlog_utf8_cut(const char *s, size_t max)
+{
+    size_t len = strnlen(s, max + 1);
+
+    if (len <= max) {
+        return len;
+    }
+    len = max;
+    while (len > 0 && ((uint8_t) s[len] & 0xc0) == 0x80) {
+        len--;
+    }
+    return len;
+}
+
+/* Returns the length (1 to 4) of the well-formed UTF-8 sequence at the
+ * start of 's' (NUL-terminated), or 0 if none starts there (RFC 3629:
+ * no overlong forms, no surrogates, nothing above U+10FFFF). */
+static int
+utf8_sequence_len(const uint8_t *s)
+{
+    if (s[0] < 0x80) {
+        return 1;
+    }
+
+    int n;
+    uint8_t lo = 0x80, hi = 0xbf;       /* Range of the second byte. */
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        n = 2;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        n = 3;
+        lo = s[0] == 0xe0 ? 0xa0 : 0x80;
+        hi = s[0] == 0xed ? 0x9f : 0xbf;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        n = 4;
+        lo = s[0] == 0xf0 ? 0x90 : 0x80;
+        hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+    } else {
+        return 0;
+    }
+    if (s[1] < lo || s[1] > hi) {
+        return 0;
+    }
+    for (int i = 2; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+/* Returns a malloc()'d copy of 's' in which each byte that is not part of a
+ * well-formed UTF-8 sequence is replaced by U+FFFD: strings that arrive on
+ * the channel end up in files that promise UTF-8 (JSON, Parquet).  (OVS's
+ * utf8_validate() only says whether a whole string is valid.) */
+char *
+flowlog_utf8_xstrdup(const char *s_)
+{
+    const uint8_t *s = (const uint8_t *) s_;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    while (*s) {
+        int n = utf8_sequence_len(s);
+        if (n) {
+            ds_put_buffer(&out, (const char *) s, n);
+            s += n;
+        } else {
+            ds_put_cstr(&out, "\xef\xbf\xbd");
+            s++;
+        }
+    }
+    return ds_steal_cstr(&out);
+}
+
 #define CMP(A, B) if ((A) != (B)) { return (A) < (B) ? -1 : 1; }
 
 /* A total order used to print records deterministically: by port, status,

@@ -81,7 +81,11 @@ enum flowlog_status {
 };
 
 /* Who a record belongs to: the logging port's identity, copied from OVSDB
- * when the port was attached.  NULL strings are "not configured". */
+ * when the port was attached.  NULL strings are "not configured".  The hook
+ * cuts the four identities from external_ids to at most FLOWLOG_ID_MAX
+ * bytes, at a UTF-8 character boundary (they are UUIDs in practice; the
+ * bound keeps a record small on the channel). */
+#define FLOWLOG_ID_MAX 255
 struct flowlog_identity {
     char *port_name;
     int ofport;
@@ -140,6 +144,9 @@ void flowlog_csv_record(struct ds *, const enum flowlog_field *, size_t n,
 void flowlog_json_record(struct ds *, const enum flowlog_field *, size_t n,
                          const struct flowlog_record *,
                          const struct flowlog_context *);
+
+size_t flowlog_utf8_cut(const char *, size_t max);
+char *flowlog_utf8_xstrdup(const char *);
 
 int flowlog_record_compare(const struct flowlog_record *,
                            const struct flowlog_record *);

@@ -468,10 +468,10 @@ nullable_streq(const char *a, const char *b)
     return a == b || (a && b && !strcmp(a, b));
 }
 
-/* Identity values longer than this are cut (and logged): they are UUIDs in
- * practice, and they bound a record's size on the channel. */
-#define FL_ID_MAX 255
-
+/* Returns a copy of external_ids:'key' of 'iface', or NULL if unset or
+ * empty.  A value longer than FLOWLOG_ID_MAX bytes is cut (and logged) at
+ * the last UTF-8 character boundary within the limit, so that the records'
+ * files stay valid UTF-8. */
 static char *
 ext_id(const struct ovsrec_interface *iface, const char *key)
 {
@@ -480,12 +480,18 @@ ext_id(const struct ovsrec_interface *iface, const char *key)
     if (!v || !*v) {
         return NULL;
     }
-    if (strlen(v) > FL_ID_MAX) {
+
+    size_t len = strlen(v);
+    if (len > FLOWLOG_ID_MAX) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        size_t cut = flowlog_utf8_cut(v, FLOWLOG_ID_MAX);
+
         VLOG_WARN_RL(&rl, "Interface %s external_ids:%s is %"PRIuSIZE
-                     " bytes long: flow log records keep its first %d",
-                     iface->name, key, strlen(v), FL_ID_MAX);
-        return xmemdup0(v, FL_ID_MAX);
+                     " bytes long: flow log records keep its first %"
+                     PRIuSIZE" (at most %d, not splitting a UTF-8 "
+                     "character)", iface->name, key, len, cut,
+                     FLOWLOG_ID_MAX);
+        return xmemdup0(v, cut);
     }
     return xstrdup(v);
 }

@@ -34,6 +34,10 @@
  *                                    SnapshotEnd; 'n' overrides the count
  *                                    that SnapshotBegin announces
  *   frame HEX                        one frame with HEX as its payload
+ *   empty-records SEQ N              one SnapshotRecords frame of N empty
+ *                                    Records (2 bytes each), built byte by
+ *                                    byte: a frame that is small on the
+ *                                    wire and large once unpacked
  *   raw HEX                          bytes as they are
  *   wait ack SEQ | wait close        receive until that arrives
  *   wait state NAME... | wait state *
@@ -591,6 +595,48 @@ cmd_end(void)
 }
 
 static void
+put_varint(struct ofpbuf *buf, uint64_t v)
+{
+    while (v >= 0x80) {
+        ofpbuf_put(buf, &(uint8_t) { (v & 0x7f) | 0x80 }, 1);
+        v >>= 7;
+    }
+    ofpbuf_put(buf, &(uint8_t) { v }, 1);
+}
+
+/* Sends a SnapshotRecords frame of 'n' empty Records: Message field 4
+ * (snapshot_records), SnapshotRecords field 1 (seq) and 'n' times field 2
+ * (records) with length 0. */
+static void
+cmd_empty_records(char **args)
+{
+    if (!args[0] || !args[1]) {
+        fail("empty-records: expected SEQ N");
+    }
+    uint64_t seq = parse_u64(args[0]);
+    uint64_t n = parse_u64(args[1]);
+    struct ofpbuf inner, frame;
+
+    ofpbuf_init(&inner, 0);
+    put_varint(&inner, (1 << 3) | 0);
+    put_varint(&inner, seq);
+    for (uint64_t i = 0; i < n; i++) {
+        ofpbuf_put(&inner, "\x12\x00", 2);
+    }
+
+    ofpbuf_init(&frame, 0);
+    ofpbuf_put_zeros(&frame, 4);
+    put_varint(&frame, (4 << 3) | 2);
+    put_varint(&frame, inner.size);
+    ofpbuf_put(&frame, inner.data, inner.size);
+    ovs_be32 len = htonl(frame.size - 4);
+    memcpy(frame.data, &len, sizeof len);
+    send_bytes(frame.data, frame.size);
+    ofpbuf_uninit(&frame);
+    ofpbuf_uninit(&inner);
+}
+
+static void
 run_line(char *line)
 {
     char *args[64];
@@ -626,6 +672,8 @@ run_line(char *line)
         cmd_rec(&args[1]);
     } else if (!strcmp(cmd, "end")) {
         cmd_end();
+    } else if (!strcmp(cmd, "empty-records")) {
+        cmd_empty_records(&args[1]);
     } else if (!strcmp(cmd, "frame") || !strcmp(cmd, "raw")) {
         struct ofpbuf buf;
         ofpbuf_init(&buf, 0);

@@ -27,69 +27,168 @@
 #include "openvswitch/ofpbuf.h"
 #include "util.h"
 
-/* Compresses 'in' into 'out' as one gzip member.  The header holds no file
- * name and mtime 0, and the level is fixed, so the same input always gives
- * the same bytes (with the same zlib). */
-static void
-gzip_put(const void *in, size_t size, struct ofpbuf *out)
-{
-    gz_header header;
+/* Rendered text is handed on in pieces of about this size. */
+#define WRITER_CHUNK (64 * 1024)
+
+struct flowlog_file_writer {
+    const struct flowlog_logger_opts *opts;
+    const struct flowlog_context *ctx;
+    flowlog_file_write_func *write;
+    void *aux;
+    struct ds text;             /* Rendered, not yet handed on. */
+    bool gzip;
     z_stream z;
+    gz_header header;           /* deflate keeps a pointer to it. */
+    uint8_t *zbuf;              /* WRITER_CHUNK bytes of deflate output. */
+    uint64_t size;              /* Bytes handed to 'write' so far. */
+    int error;                  /* First error of 'write', if any. */
+};
 
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK) {
-        out_of_memory();
+static void
+writer_emit(struct flowlog_file_writer *w, const void *data, size_t size)
+{
+    if (!w->error && size) {
+        w->error = w->write(w->aux, data, size);
+        w->size += size;
     }
-    memset(&header, 0, sizeof header);
-    header.os = 3;              /* Unix, whatever host wrote it. */
-    deflateSetHeader(&z, &header);
+}
 
-    z.next_in = CONST_CAST(Bytef *, in);
-    z.avail_in = size;
+/* Compresses what 'w' rendered (with 'flush' Z_NO_FLUSH or Z_FINISH) and
+ * hands it on.  With Z_NO_FLUSH deflate's output does not depend on how
+ * its input is cut into pieces, so the file has the same bytes whatever
+ * WRITER_CHUNK is. */
+static void
+writer_deflate(struct flowlog_file_writer *w, int flush)
+{
+    z_stream *z = &w->z;
     int retval;
+
+    z->next_in = (Bytef *) w->text.string;
+    z->avail_in = w->text.length;
     do {
-        ofpbuf_prealloc_tailroom(out, deflateBound(&z, z.avail_in) + 64);
-        z.next_out = ofpbuf_tail(out);
-        z.avail_out = ofpbuf_tailroom(out);
-        retval = deflate(&z, Z_FINISH);
-        out->size = (uint8_t *) z.next_out - (uint8_t *) out->data;
-    } while (retval == Z_OK || retval == Z_BUF_ERROR);
-    ovs_assert(retval == Z_STREAM_END);
-    deflateEnd(&z);
+        z->next_out = w->zbuf;
+        z->avail_out = WRITER_CHUNK;
+        retval = deflate(z, flush);
+        ovs_assert(retval != Z_STREAM_ERROR);
+        writer_emit(w, w->zbuf, WRITER_CHUNK - z->avail_out);
+    } while (z->avail_out == 0 || (flush == Z_FINISH
+                                   && retval != Z_STREAM_END));
+    ovs_assert(z->avail_in == 0);
+    ds_clear(&w->text);
+}
+
+static void
+writer_drain(struct flowlog_file_writer *w, bool finish)
+{
+    if (w->gzip) {
+        writer_deflate(w, finish ? Z_FINISH : Z_NO_FLUSH);
+    } else {
+        writer_emit(w, w->text.string, w->text.length);
+        ds_clear(&w->text);
+    }
+}
+
+/* Starts the file of the logger configured as 'opts' in 'ctx' (both must
+ * outlive the writer): a CSV header line, then one line per record, or one
+ * JSON object per line, gzip'd when 'opts' asks for it.  Its bytes go to
+ * 'write' (with 'aux') as they are ready, in pieces of at most a few
+ * 64 kB, so that rendering a snapshot of any size takes little memory.
+ * The header gzip writes holds no file name and mtime 0, and the level is
+ * fixed, so the same records always give the same bytes (with the same
+ * zlib). */
+struct flowlog_file_writer *
+flowlog_file_writer_create(const struct flowlog_logger_opts *opts,
+                           const struct flowlog_context *ctx,
+                           flowlog_file_write_func *write, void *aux)
+{
+    struct flowlog_file_writer *w = xzalloc(sizeof *w);
+
+    w->opts = opts;
+    w->ctx = ctx;
+    w->write = write;
+    w->aux = aux;
+    ds_init(&w->text);
+    w->gzip = opts->compression == FL_COMPRESSION_GZIP;
+    if (w->gzip) {
+        if (deflateInit2(&w->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16,
+                         8, Z_DEFAULT_STRATEGY) != Z_OK) {
+            out_of_memory();
+        }
+        /* No name, mtime 0 (xzalloc()). */
+        w->header.os = 3;       /* Unix, whatever host wrote it. */
+        deflateSetHeader(&w->z, &w->header);
+        w->zbuf = xmalloc(WRITER_CHUNK);
+    }
+    if (opts->format == FL_FORMAT_CSV) {
+        flowlog_csv_header(&w->text, opts->fields, opts->n_fields);
+    }
+    return w;
+}
+
+/* Adds the 'n' records of 'records' to the file, in their order.  Returns
+ * the first error that 'write' returned, if any. */
+int
+flowlog_file_writer_put(struct flowlog_file_writer *w,
+                        const struct flowlog_record *records, size_t n)
+{
+    const struct flowlog_logger_opts *opts = w->opts;
+
+    for (size_t i = 0; i < n && !w->error; i++) {
+        if (opts->format == FL_FORMAT_CSV) {
+            flowlog_csv_record(&w->text, opts->fields, opts->n_fields,
+                               &records[i], w->ctx);
+        } else {
+            flowlog_json_record(&w->text, opts->fields, opts->n_fields,
+                                &records[i], w->ctx);
+        }
+        if (w->text.length >= WRITER_CHUNK) {
+            writer_drain(w, false);
+        }
+    }
+    return w->error;
+}
+
+/* Ends the file and frees 'w'.  Returns the first error that 'write'
+ * returned, if any, and stores the file's size in '*sizep' (if nonnull). */
+int
+flowlog_file_writer_finish(struct flowlog_file_writer *w, uint64_t *sizep)
+{
+    writer_drain(w, true);
+
+    int error = w->error;
+    if (sizep) {
+        *sizep = w->size;
+    }
+    if (w->gzip) {
+        deflateEnd(&w->z);
+        free(w->zbuf);
+    }
+    ds_destroy(&w->text);
+    free(w);
+    return error;
+}
+
+static int
+put_to_ofpbuf(void *out, const void *data, size_t size)
+{
+    ofpbuf_put(out, data, size);
+    return 0;
 }
 
 /* Appends to 'out' the bytes of the file that holds the 'n_records'
- * records of 'records' for the logger configured as 'opts': a CSV header
- * line and one line per record, or one JSON object per line, gzip'd when
- * 'opts' asks for it.  Records keep their order. */
+ * records of 'records' for the logger configured as 'opts' (see
+ * flowlog_file_writer_create()). */
 void
 flowlog_file_render(const struct flowlog_logger_opts *opts,
                     const struct flowlog_context *ctx,
                     const struct flowlog_record *records, size_t n_records,
                     struct ofpbuf *out)
 {
-    struct ds text = DS_EMPTY_INITIALIZER;
+    struct flowlog_file_writer *w
+        = flowlog_file_writer_create(opts, ctx, put_to_ofpbuf, out);
 
-    if (opts->format == FL_FORMAT_CSV) {
-        flowlog_csv_header(&text, opts->fields, opts->n_fields);
-    }
-    for (size_t i = 0; i < n_records; i++) {
-        if (opts->format == FL_FORMAT_CSV) {
-            flowlog_csv_record(&text, opts->fields, opts->n_fields,
-                               &records[i], ctx);
-        } else {
-            flowlog_json_record(&text, opts->fields, opts->n_fields,
-                                &records[i], ctx);
-        }
-    }
-
-    if (opts->compression == FL_COMPRESSION_GZIP) {
-        gzip_put(text.string, text.length, out);
-    } else {
-        ofpbuf_put(out, text.string, text.length);
-    }
-    ds_destroy(&text);
+    ignore(flowlog_file_writer_put(w, records, n_records));
+    ignore(flowlog_file_writer_finish(w, NULL));
 }
 
 /* The file name extension for 'opts': ".csv", ".jsonl", plus ".gz". */

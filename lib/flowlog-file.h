@@ -24,11 +24,23 @@
  * CLI; not linked into ovs-vswitchd (it needs zlib). */
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct flowlog_context;
 struct flowlog_logger_opts;
 struct flowlog_record;
 struct ofpbuf;
+
+/* Writing a file piece by piece. */
+struct flowlog_file_writer;
+typedef int flowlog_file_write_func(void *aux, const void *, size_t);
+
+struct flowlog_file_writer *flowlog_file_writer_create(
+    const struct flowlog_logger_opts *, const struct flowlog_context *,
+    flowlog_file_write_func *, void *aux);
+int flowlog_file_writer_put(struct flowlog_file_writer *,
+                            const struct flowlog_record *, size_t n);
+int flowlog_file_writer_finish(struct flowlog_file_writer *, uint64_t *sizep);
 
 void flowlog_file_render(const struct flowlog_logger_opts *,
                          const struct flowlog_context *,

@@ -18,7 +18,10 @@
 #include "utilities/exporter/exporter-delivery.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "lib/flowlog-config.h"
 #include "lib/flowlog-file.h"
@@ -38,6 +41,8 @@
 #include "utilities/exporter/exporter-worker.h"
 
 VLOG_DEFINE_THIS_MODULE(exporter_delivery);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
 /* Retries: 1 s, 2 s, 4 s, ... up to 60 s, each with up to half of it
  * taken off at random so that many failed targets do not retry in step. */
@@ -223,24 +228,177 @@ struct delivery_job {
     char *reason;
 };
 
-/* In a worker thread: renders the job's snapshot into its file and puts it
- * through the sink.  Touches only the job and what does not change while
- * the job is in progress (the configuration, the spool entry's file). */
-static void
-deliver_work(void *job_)
+static int
+put_to_ofpbuf(void *out, const void *data, size_t size)
 {
-    struct delivery_job *job = job_;
-    const struct exporter_spool_entry *e = job->e;
-    struct exporter_snapshot snap;
+    ofpbuf_put(out, data, size);
+    return 0;
+}
 
-    job->load_error = exporter_spool_load(job->spool, e, &snap,
-                                          &job->reason);
+static int
+write_to_fd(void *fdp, const void *data, size_t size)
+{
+    int fd = *(int *) fdp;
+    const char *p = data;
+
+    while (size > 0) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno;
+        }
+        p += n;
+        size -= n;
+    }
+    return 0;
+}
+
+/* Renders the snapshot that 'r' reads into a new temporary file in the
+ * spool directory, one frame of records at a time.  Returns its fd,
+ * positioned at its start, with its size in '*sizep', or -1 with an
+ * error in '*errorp' and the errno value in '*retvalp'. */
+static int
+render_to_file(const struct delivery_job *job,
+               struct exporter_spool_reader *r,
+               const struct flowlog_logger_opts *opts,
+               const struct flowlog_context *ctx, uint64_t *sizep,
+               int *retvalp, char **errorp)
+{
+    int dfd = exporter_spool_dir_fd(job->spool);
+    char *tmp = xasprintf(".upload-%s.tmp", job->e->file_name);
+    int retval = 0;
+
+    unlinkat(dfd, tmp, 0);
+    int fd = openat(dfd, tmp,
+                    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        retval = errno;
+        *errorp = xasprintf("cannot create a temporary file in the spool "
+                            "(%s)", ovs_strerror(retval));
+        goto out;
+    }
+    /* Nobody else needs its name: it goes when it is closed. */
+    unlinkat(dfd, tmp, 0);
+
+    struct flowlog_file_writer *w
+        = flowlog_file_writer_create(opts, ctx, write_to_fd, &fd);
+    for (;;) {
+        const struct flowlog_record *records;
+        size_t n;
+
+        retval = exporter_spool_reader_next(r, &records, &n, errorp);
+        if (retval || !n) {
+            break;
+        }
+        retval = flowlog_file_writer_put(w, records, n);
+        if (retval) {
+            *errorp = xasprintf("writing the file to upload in the spool "
+                                "failed (%s)", ovs_strerror(retval));
+            break;
+        }
+    }
+    int retval2 = flowlog_file_writer_finish(w, sizep);
+    if (!retval && retval2) {
+        retval = retval2;
+        *errorp = xasprintf("writing the file to upload in the spool "
+                            "failed (%s)", ovs_strerror(retval));
+    }
+    if (!retval && lseek(fd, 0, SEEK_SET) < 0) {
+        retval = errno;
+        *errorp = xasprintf("lseek failed (%s)", ovs_strerror(retval));
+    }
+    if (retval) {
+        close(fd);
+        fd = -1;
+    }
+
+out:
+    free(tmp);
+    *retvalp = retval;
+    return fd;
+}
+
+/* In a worker thread: renders the job's snapshot into memory and puts it
+ * through the sink, for when the spool's file system has no room for the
+ * file to upload. */
+static void
+render_in_memory(struct delivery_job *job,
+                 const struct flowlog_logger_opts *opts,
+                 const char *logger, const char *system_id)
+{
+    struct exporter_spool_reader *r;
+    const Flowlog__SnapshotBegin *b;
+    struct ofpbuf file;
+
+    job->load_error = exporter_spool_reader_open(job->spool, job->e, &r, &b,
+                                                 &job->reason);
     if (job->load_error) {
         job->load_failed = true;
         return;
     }
 
-    const Flowlog__SnapshotBegin *b = snap.begin->snapshot_begin;
+    const Flowlog__LoggerConfig *lc = b->logger;
+    struct flowlog_context ctx = {
+        .region = lc->region,
+        .host = lc->system_id,
+        .logger = lc->name,
+        .interval_start_ms = b->start_ms,
+        .interval_end_ms = b->end_ms,
+    };
+    ofpbuf_init(&file, 0);
+    struct flowlog_file_writer *w
+        = flowlog_file_writer_create(opts, &ctx, put_to_ofpbuf, &file);
+    for (;;) {
+        const struct flowlog_record *records;
+        size_t n;
+
+        job->load_error = exporter_spool_reader_next(r, &records, &n,
+                                                     &job->reason);
+        if (job->load_error || !n) {
+            break;
+        }
+        ignore(flowlog_file_writer_put(w, records, n));
+    }
+    ignore(flowlog_file_writer_finish(w, NULL));
+    char *key = flowlog_file_key(opts, NULL, logger, system_id,
+                                 b->start_ms);
+    exporter_spool_reader_close(r);     /* Frees 'b'. */
+
+    if (job->load_error) {
+        job->load_failed = true;
+    } else {
+        VLOG_INFO_RL(&rl, "%s: no room in the spool's file system for the "
+                     "file to upload: rendering %s in memory", job->target,
+                     key);
+        job->status = sink_put(job->sink, key, file.data, file.size,
+                               &job->reason);
+    }
+    free(key);
+    ofpbuf_uninit(&file);
+}
+
+/* In a worker thread: renders the job's snapshot, read back from its spool
+ * file one frame at a time, into a temporary file in the spool, and puts
+ * that through the sink.  Touches only the job and what does not change
+ * while the job is in progress (the configuration, the spool entry's
+ * file). */
+static void
+deliver_work(void *job_)
+{
+    struct delivery_job *job = job_;
+    const struct exporter_spool_entry *e = job->e;
+    struct exporter_spool_reader *r;
+    const Flowlog__SnapshotBegin *b;
+
+    job->load_error = exporter_spool_reader_open(job->spool, e, &r, &b,
+                                                 &job->reason);
+    if (job->load_error) {
+        job->load_failed = true;
+        return;
+    }
+
     const Flowlog__LoggerConfig *lc = b->logger;
     struct flowlog_logger_opts opts;
     char *opts_error = flowlog_logger_opts_parse(lc->options, &opts);
@@ -259,26 +417,50 @@ deliver_work(void *job_)
             .interval_start_ms = b->start_ms,
             .interval_end_ms = b->end_ms,
         };
-        struct ofpbuf file;
-
-        ofpbuf_init(&file, 0);
-        flowlog_file_render(&opts, &ctx, snap.records, snap.n_records,
-                            &file);
-        char *key = flowlog_file_key(&opts, NULL, lc->name, lc->system_id,
-                                     b->start_ms);
-        job->status = sink_put(job->sink, key, file.data,
-                                        file.size, &job->reason);
-        if (job->status == SINK_OK) {
-            VLOG_DBG("%s: delivered %s (%"PRIu32" bytes, %"PRIuSIZE
-                     " records)", job->target, key, file.size,
-                     snap.n_records);
+        uint64_t size;
+        int retval;
+        int fd = render_to_file(job, r, &opts, &ctx, &size, &retval,
+                                &job->reason);
+        if (fd < 0 && (retval == ENOSPC || retval == EDQUOT)) {
+            /* The spool's file system is full: render in memory instead,
+             * so that delivery can still drain the spool. */
+            free(job->reason);
+            job->reason = NULL;
+            render_in_memory(job, &opts, lc->name, lc->system_id);
+        } else if (fd < 0 && retval == EPROTO) {
+            /* The spool file is corrupt. */
+            job->load_failed = true;
+            job->load_error = retval;
+        } else if (fd < 0) {
+            job->status = SINK_UNAVAILABLE;
+        } else {
+            char *key = flowlog_file_key(&opts, NULL, lc->name,
+                                         lc->system_id, b->start_ms);
+            void *data = (size
+                          ? mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0)
+                          : NULL);
+            if (data == MAP_FAILED) {
+                job->status = SINK_UNAVAILABLE;
+                job->reason = xasprintf("mmap of the file to upload failed "
+                                        "(%s)", ovs_strerror(errno));
+            } else {
+                job->status = sink_put(job->sink, key, data, size,
+                                       &job->reason);
+                if (data) {
+                    munmap(data, size);
+                }
+            }
+            if (job->status == SINK_OK) {
+                VLOG_DBG("%s: delivered %s (%"PRIu64" bytes, %"PRIu64
+                         " records)", job->target, key, size, b->n_records);
+            }
+            free(key);
+            close(fd);
         }
-        free(key);
-        ofpbuf_uninit(&file);
     }
 
     flowlog_logger_opts_destroy(&opts);
-    exporter_snapshot_destroy(&snap);
+    exporter_spool_reader_close(r);
 }
 
 /* In the main thread, once deliver_work() is done: the spool entry leaves

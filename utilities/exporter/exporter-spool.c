@@ -275,17 +275,17 @@ entry_forget(struct exporter_spool *spool, struct exporter_spool_entry *e)
     entry_destroy(e);
 }
 
-/* Reads 'file_name' (in the spool) into 'buf': all of it, or with
- * 'header_only' only the magic and the first frame (or less, if the file is
- * shorter).  Stores the file's size in '*sizep'. */
+/* Reads the magic and the first frame of 'file_name' (in the spool) into
+ * 'buf' (or less, if the file is shorter).  Stores the file's size in
+ * '*sizep'. */
 static int
 read_file(const struct exporter_spool *spool, const char *file_name,
-          bool header_only, struct ofpbuf *buf, uint64_t *sizep,
+          struct ofpbuf *buf, uint64_t *sizep,
           char **error)
 {
     int fd = openat(spool->dfd, file_name,
                     O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    size_t want = header_only ? SPOOL_MAGIC_LEN + 4 : SIZE_MAX;
+    size_t want = SPOOL_MAGIC_LEN + 4;
     int retval = 0;
     struct stat st;
 
@@ -306,7 +306,7 @@ read_file(const struct exporter_spool *spool, const char *file_name,
                          MIN(want - buf->size, ofpbuf_tailroom(buf)));
         if (n > 0) {
             buf->size += n;
-            if (header_only && buf->size == SPOOL_MAGIC_LEN + 4
+            if (buf->size == SPOOL_MAGIC_LEN + 4
                 && want == SPOOL_MAGIC_LEN + 4) {
                 /* Now the first frame's length is known. */
                 ovs_be32 len;
@@ -327,25 +327,17 @@ read_file(const struct exporter_spool *spool, const char *file_name,
     return retval;
 }
 
-/* Parses a spool file of 'file_size' bytes held in 'buf' (consumed).  If
- * 'snap' is nonnull, fills it with the whole snapshot, otherwise only
- * returns the SnapshotBegin message in '*beginp' (if nonnull). */
+/* Parses the start of a spool file of 'file_size' bytes held in 'buf'
+ * (consumed) and returns its SnapshotBegin message in '*beginp'. */
 static int
 parse_file(struct ofpbuf *buf, uint64_t file_size, Flowlog__Message **beginp,
-           struct exporter_snapshot *snap, char **error)
+           char **error)
 {
     struct flowlog_rx rx;
     Flowlog__Message *begin = NULL;
-    Flowlog__Message *msg;
     int retval = EPROTO;
-    size_t n = 0;
 
-    if (beginp) {
-        *beginp = NULL;
-    }
-    if (snap) {
-        memset(snap, 0, sizeof *snap);
-    }
+    *beginp = NULL;
     if (buf->size < SPOOL_MAGIC_LEN
         || memcmp(buf->data, SPOOL_MAGIC, SPOOL_MAGIC_LEN)) {
         *error = xstrdup("not a spool file (bad magic)");
@@ -372,68 +364,14 @@ parse_file(struct ofpbuf *buf, uint64_t file_size, Flowlog__Message **beginp,
         goto out;
     }
     if (b->n_records > file_size / MIN_RECORD_BYTES) {
-        /* Corrupt: do not allocate for it. */
         *error = xasprintf("%"PRIu64" records announced in a file of "
                            "%"PRIu64" bytes", b->n_records, file_size);
         goto out;
     }
-    if (!snap) {
-        retval = 0;
-        goto out;
-    }
-
-    snap->records = xcalloc(b->n_records ? b->n_records : 1,
-                            sizeof *snap->records);
-    snap->ids = xcalloc(b->n_records ? b->n_records : 1,
-                        sizeof *snap->ids);
-    for (;;) {
-        int error_ = flowlog_rx_parse(&rx, &msg, error);
-        if (error_) {
-            if (!*error) {
-                *error = xasprintf("truncated after %"PRIuSIZE" of "
-                                   "%"PRIu64" records", n, b->n_records);
-            }
-            goto out;
-        }
-        if (msg->body_case == FLOWLOG__MESSAGE__BODY_SNAPSHOT_END) {
-            flowlog_msg_free(msg);
-            break;
-        }
-        if (msg->body_case != FLOWLOG__MESSAGE__BODY_SNAPSHOT_RECORDS) {
-            flowlog_msg_free(msg);
-            *error = xstrdup("unexpected message inside the snapshot");
-            goto out;
-        }
-        const Flowlog__SnapshotRecords *r = msg->snapshot_records;
-        if (r->n_records > b->n_records - n) {
-            flowlog_msg_free(msg);
-            *error = xstrdup("more records than announced");
-            goto out;
-        }
-        for (size_t i = 0; i < r->n_records; i++, n++) {
-            flowlog_record_from_pb(r->records[i], &snap->records[n],
-                                   &snap->ids[n]);
-        }
-        flowlog_msg_free(msg);
-    }
-    if (n != b->n_records) {
-        *error = xasprintf("%"PRIuSIZE" of %"PRIu64" records", n,
-                           b->n_records);
-        goto out;
-    }
-    snap->n_records = n;
     retval = 0;
 
 out:
-    if (snap) {
-        if (retval) {
-            snap->n_records = n;
-            exporter_snapshot_destroy(snap);
-            flowlog_msg_free(begin);
-        } else {
-            snap->begin = begin;
-        }
-    } else if (!retval && beginp) {
+    if (!retval) {
         *beginp = begin;
     } else {
         flowlog_msg_free(begin);
@@ -504,9 +442,9 @@ spool_scan(struct exporter_spool *spool)
 
         uint64_t size = 0;
         ofpbuf_init(&buf, 0);
-        int retval = read_file(spool, name, true, &buf, &size, &error);
+        int retval = read_file(spool, name, &buf, &size, &error);
         if (!retval) {
-            retval = parse_file(&buf, size, &begin, NULL, &error);
+            retval = parse_file(&buf, size, &begin, &error);
         }
         ofpbuf_uninit(&buf);
         if (retval) {
@@ -1367,25 +1305,206 @@ exporter_spool_hold(struct exporter_spool *spool OVS_UNUSED,
     CONST_CAST(struct exporter_spool_entry *, e)->busy = busy;
 }
 
-/* Reads entry 'e' back into 'snap'.  Safe to call from a worker thread
- * while 'e' is held (exporter_spool_hold()). */
-int
-exporter_spool_load(const struct exporter_spool *spool,
-                    const struct exporter_spool_entry *e,
-                    struct exporter_snapshot *snap, char **error)
+/* Reading a spool file back frame by frame. */
+struct exporter_spool_reader {
+    int fd;
+    char *path;                     /* For error messages. */
+    uint64_t file_size;
+    struct flowlog_rx rx;
+    Flowlog__Message *begin;
+    Flowlog__Message *msg;          /* Frame whose records are current. */
+    struct flowlog_record *records; /* FLOWLOG_RECORDS_PER_FRAME. */
+    struct flowlog_identity *ids;
+    size_t n;                       /* Records of 'msg' in 'records'. */
+    uint64_t n_read;                /* Records read so far. */
+    bool done;                      /* SnapshotEnd read. */
+};
+
+/* Reads the next frame of 'r''s file into '*msgp'. */
+static int
+reader_frame(struct exporter_spool_reader *r, Flowlog__Message **msgp,
+             char **error)
 {
-    struct ofpbuf buf;
+    for (;;) {
+        int retval = flowlog_rx_parse(&r->rx, msgp, error);
+        if (retval != EAGAIN) {
+            return retval;
+        }
+
+        ofpbuf_prealloc_tailroom(&r->rx.buf, 65536);
+        ssize_t n = read(r->fd, ofpbuf_tail(&r->rx.buf), 65536);
+        if (n > 0) {
+            r->rx.buf.size += n;
+        } else if (!n) {
+            *error = xasprintf("truncated after %"PRIu64" of %"PRIu64
+                               " records", r->n_read,
+                               r->begin ? r->begin->snapshot_begin->n_records
+                                        : 0);
+            return EPROTO;
+        } else if (errno != EINTR) {
+            *error = xasprintf("read failed (%s)", ovs_strerror(errno));
+            return errno;
+        }
+    }
+}
+
+static void
+reader_clear_records(struct exporter_spool_reader *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        flowlog_identity_destroy(&r->ids[i]);
+    }
+    r->n = 0;
+    flowlog_msg_free(r->msg);
+    r->msg = NULL;
+}
+
+/* Opens entry 'e''s file for exporter_spool_reader_next(), which reads it
+ * one frame at a time, so that the memory it takes does not depend on the
+ * snapshot's size.  Safe in a worker thread while 'e' is held
+ * (exporter_spool_hold()).  On success, '*beginp' is the snapshot's
+ * SnapshotBegin, valid until exporter_spool_reader_close(). */
+int
+exporter_spool_reader_open(const struct exporter_spool *spool,
+                           const struct exporter_spool_entry *e,
+                           struct exporter_spool_reader **rp,
+                           const Flowlog__SnapshotBegin **beginp,
+                           char **error)
+{
+    struct exporter_spool_reader *r = xzalloc(sizeof *r);
+    char magic[SPOOL_MAGIC_LEN];
+    struct stat st;
+    int retval = 0;
+
+    *rp = NULL;
+    *error = NULL;
+    r->path = xasprintf("%s/%s", spool->dir, e->file_name);
+    flowlog_rx_init(&r->rx);
+    r->fd = openat(spool->dfd, e->file_name,
+                   O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (r->fd < 0 || fstat(r->fd, &st)) {
+        retval = errno;
+        *error = xasprintf("open failed (%s)", ovs_strerror(retval));
+        goto error;
+    }
+    r->file_size = st.st_size;
+
+    ssize_t n = read(r->fd, magic, sizeof magic);
+    if (n != sizeof magic || memcmp(magic, SPOOL_MAGIC, SPOOL_MAGIC_LEN)) {
+        retval = EPROTO;
+        *error = xstrdup("not a spool file (bad magic)");
+        goto error;
+    }
+    retval = reader_frame(r, &r->begin, error);
+    if (retval) {
+        goto error;
+    }
+    if (r->begin->body_case != FLOWLOG__MESSAGE__BODY_SNAPSHOT_BEGIN) {
+        retval = EPROTO;
+        *error = xstrdup("does not start with SnapshotBegin");
+        goto error;
+    }
+    r->records = xcalloc(FLOWLOG_RECORDS_PER_FRAME, sizeof *r->records);
+    r->ids = xcalloc(FLOWLOG_RECORDS_PER_FRAME, sizeof *r->ids);
+    *beginp = r->begin->snapshot_begin;
+    *rp = r;
+    return 0;
+
+error:
+    {
+        char *with_path = xasprintf("%s: %s", r->path, *error);
+        free(*error);
+        *error = with_path;
+    }
+    exporter_spool_reader_close(r);
+    return retval;
+}
+
+/* Reads the records of the next frame: on success stores in '*recordsp'
+ * and '*np' the records (valid until the next call), or 0 records at the
+ * end of the snapshot. */
+int
+exporter_spool_reader_next(struct exporter_spool_reader *r,
+                           const struct flowlog_record **recordsp,
+                           size_t *np, char **error)
+{
+    const Flowlog__SnapshotBegin *b = r->begin->snapshot_begin;
+    Flowlog__Message *msg;
 
     *error = NULL;
-    memset(snap, 0, sizeof *snap);
-    uint64_t size = 0;
-    ofpbuf_init(&buf, e->size);
-    int retval = read_file(spool, e->file_name, false, &buf, &size, error);
-    if (!retval) {
-        retval = parse_file(&buf, size, NULL, snap, error);
+    *recordsp = r->records;
+    *np = 0;
+    reader_clear_records(r);
+    if (r->done) {
+        return 0;
     }
-    ofpbuf_uninit(&buf);
+
+    int retval = reader_frame(r, &msg, error);
+    if (!retval) {
+        if (msg->body_case == FLOWLOG__MESSAGE__BODY_SNAPSHOT_END) {
+            flowlog_msg_free(msg);
+            r->done = true;
+            if (r->n_read != b->n_records) {
+                retval = EPROTO;
+                *error = xasprintf("%"PRIu64" of %"PRIu64" records",
+                                   r->n_read, b->n_records);
+            }
+        } else if (msg->body_case
+                   != FLOWLOG__MESSAGE__BODY_SNAPSHOT_RECORDS) {
+            flowlog_msg_free(msg);
+            retval = EPROTO;
+            *error = xstrdup("unexpected message inside the snapshot");
+        } else if (msg->snapshot_records->n_records
+                   > b->n_records - r->n_read) {
+            flowlog_msg_free(msg);
+            retval = EPROTO;
+            *error = xstrdup("more records than announced");
+        } else {
+            /* flowlog_rx_parse() refuses more than
+             * FLOWLOG_RECORDS_PER_FRAME records in a frame. */
+            const Flowlog__SnapshotRecords *sr = msg->snapshot_records;
+            r->msg = msg;
+            for (size_t i = 0; i < sr->n_records; i++) {
+                flowlog_record_from_pb(sr->records[i], &r->records[i],
+                                       &r->ids[i]);
+            }
+            r->n = sr->n_records;
+            r->n_read += r->n;
+            *np = r->n;
+        }
+    }
+    if (retval) {
+        char *with_path = xasprintf("%s: %s", r->path, *error);
+        free(*error);
+        *error = with_path;
+    }
     return retval;
+}
+
+void
+exporter_spool_reader_close(struct exporter_spool_reader *r)
+{
+    if (r) {
+        reader_clear_records(r);
+        if (r->fd >= 0) {
+            close(r->fd);
+        }
+        flowlog_msg_free(r->begin);
+        flowlog_rx_destroy(&r->rx);
+        free(r->records);
+        free(r->ids);
+        free(r->path);
+        free(r);
+    }
+}
+
+/* The spool directory, for a worker thread's temporary files (names that
+ * start with '.' and end in ".tmp": removed at start if a crash left
+ * them). */
+int
+exporter_spool_dir_fd(const struct exporter_spool *spool)
+{
+    return spool->dfd;
 }
 
 /* Removes delivered entry 'e' (which is freed) from the spool. */
@@ -1536,18 +1655,4 @@ exporter_spool_format(const struct exporter_spool *spool, struct ds *s)
         }
     }
     free(nodes);
-}
-
-void
-exporter_snapshot_destroy(struct exporter_snapshot *snap)
-{
-    if (snap) {
-        for (size_t i = 0; i < snap->n_records; i++) {
-            flowlog_identity_destroy(&snap->ids[i]);
-        }
-        free(snap->ids);
-        free(snap->records);
-        flowlog_msg_free(snap->begin);
-        memset(snap, 0, sizeof *snap);
-    }
 }

@@ -64,14 +64,6 @@ struct exporter_spool_entry {
     bool busy;                      /* Being delivered: not dropped. */
 };
 
-/* A snapshot read back from the spool. */
-struct exporter_snapshot {
-    Flowlog__Message *begin;        /* body.snapshot_begin. */
-    size_t n_records;
-    struct flowlog_record *records;
-    struct flowlog_identity *ids;   /* records[i].id == &ids[i]. */
-};
-
 struct exporter_spool;
 struct exporter_spool_writer;
 
@@ -131,10 +123,19 @@ const struct exporter_spool_entry *exporter_spool_oldest(
     void *aux);
 void exporter_spool_hold(struct exporter_spool *,
                          const struct exporter_spool_entry *, bool busy);
-int exporter_spool_load(const struct exporter_spool *,
-                        const struct exporter_spool_entry *,
-                        struct exporter_snapshot *, char **error)
+struct exporter_spool_reader;
+int exporter_spool_reader_open(const struct exporter_spool *,
+                               const struct exporter_spool_entry *,
+                               struct exporter_spool_reader **,
+                               const Flowlog__SnapshotBegin **,
+                               char **error)
     OVS_WARN_UNUSED_RESULT;
+int exporter_spool_reader_next(struct exporter_spool_reader *,
+                               const struct flowlog_record **, size_t *n,
+                               char **error)
+    OVS_WARN_UNUSED_RESULT;
+void exporter_spool_reader_close(struct exporter_spool_reader *);
+int exporter_spool_dir_fd(const struct exporter_spool *);
 void exporter_spool_remove(struct exporter_spool *,
                            const struct exporter_spool_entry *);
 void exporter_spool_quarantine(struct exporter_spool *,
@@ -143,6 +144,5 @@ void exporter_spool_quarantine(struct exporter_spool *,
 size_t exporter_spool_count(const struct exporter_spool *);
 void exporter_spool_format(const struct exporter_spool *, struct ds *);
 
-void exporter_snapshot_destroy(struct exporter_snapshot *);
 
 #endif /* exporter-spool.h */

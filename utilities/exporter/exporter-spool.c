@@ -1331,6 +1331,12 @@ reader_frame(struct exporter_spool_reader *r, Flowlog__Message **msgp,
             return retval;
         }
 
+        /* Keep the buffered bytes at the start of the buffer, so that it
+         * holds at most one frame and one read. */
+        if (r->rx.buf.data != r->rx.buf.base) {
+            ofpbuf_shift(&r->rx.buf, (char *) r->rx.buf.base
+                         - (char *) r->rx.buf.data);
+        }
         ofpbuf_prealloc_tailroom(&r->rx.buf, 65536);
         ssize_t n = read(r->fd, ofpbuf_tail(&r->rx.buf), 65536);
         if (n > 0) {

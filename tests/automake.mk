@@ -75,6 +75,7 @@ EXTRA_DIST += \
 	tests/flowlog-pcap-oracle.py \
 	tests/exporter-read.py \
 	tests/swift-sandbox.sh \
+	tests/swift-faults.py \
 	tests/sandbox-lib.sh \
 	tests/s3-client.py \
 	tests/keystone-sandbox.sh \

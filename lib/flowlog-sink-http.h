@@ -20,7 +20,8 @@
 /* HTTP requests of the object-storage sinks, over libcurl.  A client keeps
  * one connection alive between requests.  Requests run in worker threads,
  * each bounded: a few seconds to connect, and the transfer is abandoned
- * when it stalls or the exporter exits. */
+ * when it stalls (under 1000 bytes/s for 30 s) or the exporter exits; a
+ * transfer that keeps moving is never cut short, however long it takes. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -76,6 +76,7 @@ EXTRA_DIST += \
 	tests/exporter-read.py \
 	tests/swift-sandbox.sh \
 	tests/swift-faults.py \
+	tests/rate-limit-proxy.py \
 	tests/sandbox-lib.sh \
 	tests/s3-client.py \
 	tests/keystone-sandbox.sh \

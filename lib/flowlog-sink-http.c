@@ -266,26 +266,53 @@ sink_http_md5_hex(const void *data, size_t size,
     to_hex(md5, SINK_MD5_LEN, hex);
 }
 
-/* True if the response's ETag is the MD5 of 'data', that is, the store
- * holds exactly the bytes that were sent. */
-bool
-sink_http_etag_matches(const struct sink_http_response *resp,
-                           const void *data, size_t size)
+/* Compares ETag 'etag' of 'resp' (NULL: its ETag header) with 'expected',
+ * the lowercase hex MD5 of the bytes sent, or for an S3 multipart upload
+ * the MD5 of the parts' MD5s followed by "-N".
+ *
+ * The store has already verified the body against what the request said
+ * it was (Content-MD5 or Swift's ETag request header, or S3's signed
+ * x-amz-content-sha256), so a 2xx reply is the proof; the ETag is only a
+ * second look.  It is the MD5 only by convention, and not under S3
+ * server-side encryption with KMS (or with customer keys), so it is
+ * compared only when it has the shape of 'expected' and the reply has no
+ * x-amz-server-side-encryption header. */
+enum sink_etag
+sink_http_etag_check(const struct sink_http_response *resp,
+                     const char *etag, const char *expected)
 {
-    const char *etag = sink_http_header(resp, "etag");
-    char hex[SINK_MD5_HEX_LEN + 1];
+    const struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &resp->headers) {
+        if (!strncmp(node->key, "x-amz-server-side-encryption",
+                     strlen("x-amz-server-side-encryption"))) {
+            return SINK_ETAG_OPAQUE;
+        }
+    }
 
     if (!etag) {
-        return false;
+        etag = sink_http_header(resp, "etag");
     }
-    sink_http_md5_hex(data, size, hex);
-
-    size_t len = strlen(etag);
+    size_t len = etag ? strlen(etag) : 0;
     if (len >= 2 && etag[0] == '"' && etag[len - 1] == '"') {
         etag++;
         len -= 2;
     }
-    return len == strlen(hex) && !strncasecmp(etag, hex, len);
+
+    /* The shape: 32 hex digits, then "-" and digits iff 'expected' has. */
+    const char *dash = strchr(expected, '-');
+    size_t hex_len = strspn(etag ? etag : "", "0123456789abcdefABCDEF");
+    if (hex_len != SINK_MD5_HEX_LEN
+        || (dash
+            ? (len < hex_len + 2 || etag[hex_len] != '-'
+               || strspn(etag + hex_len + 1, "0123456789")
+                  != len - hex_len - 1)
+            : len != hex_len)) {
+        return SINK_ETAG_OPAQUE;
+    }
+    return (len == strlen(expected) && !strncasecmp(etag, expected, len)
+            ? SINK_ETAG_MATCH
+            : SINK_ETAG_MISMATCH);
 }
 
 /* The hex SHA-256 of 'data', for S3's x-amz-content-sha256. */

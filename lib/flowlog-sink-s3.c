@@ -271,6 +271,8 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
                             code[0] ? code : "refused", resp->status,
                             (resp->status == 404
                              ? ": does the bucket exist?"
+                             : !strcmp(method, "DELETE")
+                             ? ": the keys may not delete from this bucket"
                              : ": the keys may not write to this bucket"));
         status = SINK_CONFIG_ERROR;
     } else {

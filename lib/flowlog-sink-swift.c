@@ -458,8 +458,10 @@ swift_object_request(struct swift_sink *ss, const char *method,
             }
         } else if (resp.status == 403) {
             *reason = xasprintf("target %s: %s %s: forbidden (HTTP status "
-                                "403): the account may not write to "
-                                "container %s", ss->up.target, method, url,
+                                "403): the account may not %s container %s",
+                                ss->up.target, method, url,
+                                (!strcmp(method, "DELETE")
+                                 ? "delete from" : "write to"),
                                 ss->container);
             status = SINK_CONFIG_ERROR;
         } else if (resp.status == 404 && !strcmp(method, "DELETE")) {

@@ -77,6 +77,7 @@ EXTRA_DIST += \
 	tests/swift-sandbox.sh \
 	tests/swift-faults.py \
 	tests/rate-limit-proxy.py \
+	tests/dir-swapper.py \
 	tests/sandbox-lib.sh \
 	tests/s3-client.py \
 	tests/keystone-sandbox.sh \

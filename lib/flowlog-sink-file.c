@@ -18,18 +18,23 @@
  *
  * Whoever can write OVSDB chooses the target, and the exporter usually runs
  * as root, so it writes only below the file-root directories of its own
- * configuration.  The target is checked lexically when the sink opens and
- * every directory is checked again, as it is created, by its real path, so
- * that neither ".." nor a symlink leads outside the root.  Files are
- * written atomically: a temporary file in the same directory, fsync,
- * rename, fsync of the directory. */
+ * configuration.  The target is checked lexically when the sink opens.
+ * Below the root nothing is ever looked up by path: every write walks down
+ * from a descriptor of the root, one directory at a time, with openat()
+ * and O_NOFOLLOW | O_DIRECTORY, creating missing directories with
+ * mkdirat() (and an fsync of the parent, so that the new entry is
+ * durable), and writes relative to the last directory's descriptor.  A
+ * symlink or a non-directory on the way is an error, however the tree
+ * below the root changes meanwhile: whoever can rename or replace
+ * directories there cannot make the exporter write outside the root.
+ * Files are written atomically: a temporary file in the same directory,
+ * fsync, rename, fsync of the directory. */
 
 #include <config.h>
 #include "lib/flowlog-sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,81 +137,135 @@ file_close(struct sink *sink)
     free(fs);
 }
 
-/* Creates directory 'path' (EEXIST is fine) and returns its real path in
- * '*realp' if that is still below 'real_root'. */
+/* Opens the file-root directory in '*fdp', creating it and its parents
+ * as needed: the root itself is trusted configuration, so its path may
+ * hold symlinks. */
 static enum sink_status
-make_dir(const struct file_sink *fs, const char *path, const char *real_root,
-         char **realp, char **reason)
+open_root(const struct file_sink *fs, int *fdp, char **reason)
 {
-    if (mkdir(path, 0750) && errno != EEXIST) {
-        int error = errno;
-        *reason = xasprintf("target %s: cannot create directory %s (%s)",
-                            fs->up.target, path, ovs_strerror(error));
-        return errno_status(error);
-    }
-
-    char *real = realpath(path, NULL);
-    if (!real) {
-        int error = errno;
-        *reason = xasprintf("target %s: cannot resolve %s (%s)",
-                            fs->up.target, path, ovs_strerror(error));
-        return errno_status(error);
-    }
-    if (real_root && !path_is_below(real, real_root)) {
-        *reason = xasprintf("target %s: %s resolves to %s, which is outside "
-                            "file-root %s", fs->up.target, path, real,
-                            fs->root);
-        free(real);
-        return SINK_CONFIG_ERROR;
-    }
-
-    struct stat st;
-    if (stat(real, &st) || !S_ISDIR(st.st_mode)) {
-        *reason = xasprintf("target %s: %s is not a directory",
-                            fs->up.target, real);
-        free(real);
-        return SINK_CONFIG_ERROR;
-    }
-    *realp = real;
-    return SINK_OK;
-}
-
-/* Creates the directory that holds object 'key', one level at a time from
- * the file-root down, and stores its real path in '*dirp' and the file's
- * base name in '*basep'. */
-static enum sink_status
-make_dirs(const struct file_sink *fs, const char *key, char **dirp,
-          const char **basep, char **reason)
-{
-    enum sink_status status = SINK_OK;
-    char *real_root = NULL;
-    char *cur = NULL;
-
-    /* The root itself is trusted configuration: create it as needed. */
     char *root = xstrdup(fs->root);
+    int error = 0;
+
     for (char *p = root + 1; ; p++) {
         if (*p == '/' || *p == '\0') {
             char c = *p;
             *p = '\0';
-            char *real = NULL;
-            status = make_dir(fs, root, NULL, &real, reason);
-            free(real);
+            if (mkdir(root, 0750) && errno != EEXIST) {
+                error = errno;
+                *reason = xasprintf("target %s: cannot create directory %s "
+                                    "(%s)", fs->up.target, root,
+                                    ovs_strerror(error));
+            }
             *p = c;
-            if (status != SINK_OK || !c) {
+            if (error || !c) {
                 break;
             }
         }
     }
-    if (status == SINK_OK) {
-        status = make_dir(fs, root, NULL, &real_root, reason);
+    if (!error) {
+        *fdp = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (*fdp < 0) {
+            error = errno;
+            *reason = xasprintf("target %s: cannot open file-root %s (%s)",
+                                fs->up.target, root, ovs_strerror(error));
+        }
     }
     free(root);
+    return error ? errno_status(error) : SINK_OK;
+}
+
+/* Opens in '*fdp' directory 'name' of directory 'parent_fd', whose path
+ * is 'path' (for messages: it ends in 'name'), creating it if it does not
+ * exist.  Never follows a symlink. */
+static enum sink_status
+open_subdir(const struct file_sink *fs, int parent_fd, const char *name,
+            const char *path, int *fdp, char **reason)
+{
+    const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    int error;
+
+    if (!strcmp(name, ".") || !strcmp(name, "..")) {
+        *reason = xasprintf("target %s: %s: '.' and '..' are not allowed "
+                            "below file-root %s", fs->up.target, path,
+                            fs->root);
+        return SINK_CONFIG_ERROR;
+    }
+
+    int fd = openat(parent_fd, name, flags);
+    if (fd < 0 && errno == ENOENT) {
+        if (!mkdirat(parent_fd, name, 0750)) {
+            /* The new entry is durable once its parent is. */
+            if (fsync(parent_fd)) {
+                error = errno;
+                *reason = xasprintf("target %s: fsync of the directory that "
+                                    "holds %s failed (%s)", fs->up.target,
+                                    path, ovs_strerror(error));
+                return errno_status(error);
+            }
+        } else if (errno != EEXIST) {
+            error = errno;
+            *reason = xasprintf("target %s: cannot create directory %s (%s)",
+                                fs->up.target, path, ovs_strerror(error));
+            return errno_status(error);
+        }
+        fd = openat(parent_fd, name, flags);
+    }
+    if (fd < 0) {
+        error = errno;
+        if (error == ELOOP || error == ENOTDIR) {
+            /* Linux gives ENOTDIR for a symlink too (O_DIRECTORY is checked
+             * first).  Which one it was is only for the message; the entry
+             * may have changed since. */
+            struct stat st;
+            bool is_link = error == ELOOP;
+            bool changed = false;
+            if (!is_link) {
+                if (!fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW)) {
+                    is_link = S_ISLNK(st.st_mode);
+                    changed = S_ISDIR(st.st_mode);
+                } else {
+                    changed = true;
+                }
+            }
+            if (is_link) {
+                *reason = xasprintf("target %s: %s is a symbolic link: below "
+                                    "file-root %s, file:// targets are "
+                                    "written only through real directories",
+                                    fs->up.target, path, fs->root);
+            } else if (changed) {
+                *reason = xasprintf("target %s: %s was a symbolic link or not "
+                                    "a directory when the exporter opened it, "
+                                    "and has been replaced since",
+                                    fs->up.target, path);
+            } else {
+                *reason = xasprintf("target %s: %s is not a directory",
+                                    fs->up.target, path);
+            }
+            return SINK_CONFIG_ERROR;
+        }
+        *reason = xasprintf("target %s: cannot open directory %s (%s)",
+                            fs->up.target, path, ovs_strerror(error));
+        return errno_status(error);
+    }
+    *fdp = fd;
+    return SINK_OK;
+}
+
+/* Opens the directory that holds object 'key' as '*dfdp', creating it one
+ * level at a time from the file-root down; '*dirp' is its path (for
+ * messages, to be freed) and '*basep' the object's name in it. */
+static enum sink_status
+open_key_dir(const struct file_sink *fs, const char *key, int *dfdp,
+             char **dirp, const char **basep, char **reason)
+{
+    int fd;
+    enum sink_status status = open_root(fs, &fd, reason);
     if (status != SINK_OK) {
         return status;
     }
 
     /* Below the root: the rest of the target directory, then the key's
-     * directories, each checked by its real path. */
+     * directories. */
     struct ds rel = DS_EMPTY_INITIALIZER;
     ds_put_cstr(&rel, fs->dir + (strcmp(fs->root, "/")
                                  ? strlen(fs->root) : 0));
@@ -216,30 +275,35 @@ make_dirs(const struct file_sink *fs, const char *key, char **dirp,
     }
     *basep = slash ? slash + 1 : key;
 
-    cur = xstrdup(real_root);
+    struct ds path = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&path, strcmp(fs->root, "/") ? fs->root : "");
     char *save = NULL;
     for (char *comp = strtok_r(ds_cstr(&rel), "/", &save); comp;
          comp = strtok_r(NULL, "/", &save)) {
-        char *path = xasprintf("%s%s%s", cur, strcmp(cur, "/") ? "/" : "",
-                               comp);
-        char *real = NULL;
-        status = make_dir(fs, path, real_root, &real, reason);
-        free(path);
+        int next;
+
+        ds_put_format(&path, "/%s", comp);
+        status = open_subdir(fs, fd, comp, ds_cstr(&path), &next, reason);
+        close(fd);
+        fd = -1;
         if (status != SINK_OK) {
             break;
         }
-        free(cur);
-        cur = real;
+        fd = next;
     }
     ds_destroy(&rel);
-    free(real_root);
 
     if (status != SINK_OK) {
-        free(cur);
-        cur = NULL;
+        ds_destroy(&path);
+        *dirp = NULL;
+        return status;
     }
-    *dirp = cur;
-    return status;
+    if (!path.length) {
+        ds_put_char(&path, '/');
+    }
+    *dfdp = fd;
+    *dirp = ds_steal_cstr(&path);
+    return SINK_OK;
 }
 
 static enum sink_status
@@ -249,27 +313,6 @@ file_failed(const struct file_sink *fs, const char *what, const char *dir,
     *reason = xasprintf("target %s: %s %s/%s failed (%s)", fs->up.target,
                         what, dir, name, ovs_strerror(error));
     return errno_status(error);
-}
-
-/* Makes the directories of object 'key' and opens the one it goes in, as
- * '*dfdp'; '*dirp' is its path (for messages, to be freed) and '*basep' the
- * object's name in it. */
-static enum sink_status
-open_key_dir(const struct file_sink *fs, const char *key, int *dfdp,
-             char **dirp, const char **basep, char **reason)
-{
-    enum sink_status status = make_dirs(fs, key, dirp, basep, reason);
-
-    if (status != SINK_OK) {
-        return status;
-    }
-    *dfdp = open(*dirp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (*dfdp < 0) {
-        status = file_failed(fs, "open", *dirp, "", errno, reason);
-        free(*dirp);
-        *dirp = NULL;
-    }
-    return status;
 }
 
 static enum sink_status

@@ -19,17 +19,33 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/evp.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ovs-thread.h"
 #include "util.h"
 #include "lib/flowlog-sink.h"
 
-/* Bounds on one request (see the comment in flowlog-sink-http.h). */
+/* Bounds on one request (see the comment in flowlog-sink-http.h).  There
+ * is deliberately no bound on a whole request: a large file over a slow
+ * link takes as long as it takes, as long as it moves.  A transfer is
+ * abandoned (and the upload retried) once it has moved fewer than
+ * LOW_SPEED_BYTES per second for LOW_SPEED_SECONDS, which a live link,
+ * however slow, does not do. */
 #define CONNECT_TIMEOUT_MS 3000
-#define STALL_SECONDS 5         /* Abandon a transfer stalled this long. */
-#define REQUEST_TIMEOUT_MS 60000
+#define LOW_SPEED_BYTES 1000
+#define LOW_SPEED_SECONDS 30
+
+/* libcurl counts bytes as sent once the kernel takes them, and the kernel
+ * would take megabytes into a socket's send buffer at once, then drain it
+ * at the link's pace while libcurl, done sending, sees nothing move and
+ * gives up after LOW_SPEED_SECONDS.  Keeping at most this much unsent in
+ * the kernel makes libcurl's count follow the link (the data in flight is
+ * still bounded only by TCP). */
+#define NOTSENT_LOWAT (128 * 1024)
 
 /* Keep at most this much of a response body: enough for an S3 error
  * document or a Keystone token response. */
@@ -72,6 +88,22 @@ progress_cb(void *aux OVS_UNUSED, curl_off_t dltotal OVS_UNUSED,
             curl_off_t ulnow OVS_UNUSED)
 {
     return sink_stopping();
+}
+
+/* Sets up each new connection's socket. */
+static int
+sockopt_cb(void *aux OVS_UNUSED, curl_socket_t fd, curlsocktype purpose)
+{
+#ifdef TCP_NOTSENT_LOWAT
+    if (purpose == CURLSOCKTYPE_IPCXN) {
+        int lowat = NOTSENT_LOWAT;
+
+        /* Best effort: without it, only the end of an upload is measured
+         * less well. */
+        setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
+    }
+#endif
+    return CURL_SOCKOPT_OK;
 }
 
 static size_t
@@ -121,8 +153,10 @@ sink_http_perform(struct sink_http *http,
                       const struct sink_http_request *req,
                       struct sink_http_response *resp)
 {
+    char errbuf[CURL_ERROR_SIZE];
     CURL *c = http->curl;
 
+    errbuf[0] = '\0';
     resp->status = 0;
     resp->error = NULL;
     smap_init(&resp->headers);
@@ -133,9 +167,10 @@ sink_http_perform(struct sink_http *http,
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long) CONNECT_TIMEOUT_MS);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long) REQUEST_TIMEOUT_MS);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long) STALL_SECONDS);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long) LOW_SPEED_BYTES);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long) LOW_SPEED_SECONDS);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
@@ -167,7 +202,10 @@ sink_http_perform(struct sink_http *http,
 
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
-        resp->error = xstrdup(curl_easy_strerror(rc));
+        /* For a timeout, libcurl's detailed message names the bound that
+         * was hit ("Operation too slow. Less than 1000 bytes/sec ..."). */
+        resp->error = xstrdup(rc == CURLE_OPERATION_TIMEDOUT && errbuf[0]
+                              ? errbuf : curl_easy_strerror(rc));
         smap_clear(&resp->headers);
         ds_clear(&resp->body);
     } else {
@@ -176,6 +214,7 @@ sink_http_perform(struct sink_http *http,
     if (req->password) {
         curl_easy_setopt(c, CURLOPT_PASSWORD, "");
     }
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
 }
 
 void
@@ -227,26 +266,53 @@ sink_http_md5_hex(const void *data, size_t size,
     to_hex(md5, SINK_MD5_LEN, hex);
 }
 
-/* True if the response's ETag is the MD5 of 'data', that is, the store
- * holds exactly the bytes that were sent. */
-bool
-sink_http_etag_matches(const struct sink_http_response *resp,
-                           const void *data, size_t size)
+/* Compares ETag 'etag' of 'resp' (NULL: its ETag header) with 'expected',
+ * the lowercase hex MD5 of the bytes sent, or for an S3 multipart upload
+ * the MD5 of the parts' MD5s followed by "-N".
+ *
+ * The store has already verified the body against what the request said
+ * it was (Content-MD5 or Swift's ETag request header, or S3's signed
+ * x-amz-content-sha256), so a 2xx reply is the proof; the ETag is only a
+ * second look.  It is the MD5 only by convention, and not under S3
+ * server-side encryption with KMS (or with customer keys), so it is
+ * compared only when it has the shape of 'expected' and the reply has no
+ * x-amz-server-side-encryption header. */
+enum sink_etag
+sink_http_etag_check(const struct sink_http_response *resp,
+                     const char *etag, const char *expected)
 {
-    const char *etag = sink_http_header(resp, "etag");
-    char hex[SINK_MD5_HEX_LEN + 1];
+    const struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &resp->headers) {
+        if (!strncmp(node->key, "x-amz-server-side-encryption",
+                     strlen("x-amz-server-side-encryption"))) {
+            return SINK_ETAG_OPAQUE;
+        }
+    }
 
     if (!etag) {
-        return false;
+        etag = sink_http_header(resp, "etag");
     }
-    sink_http_md5_hex(data, size, hex);
-
-    size_t len = strlen(etag);
+    size_t len = etag ? strlen(etag) : 0;
     if (len >= 2 && etag[0] == '"' && etag[len - 1] == '"') {
         etag++;
         len -= 2;
     }
-    return len == strlen(hex) && !strncasecmp(etag, hex, len);
+
+    /* The shape: 32 hex digits, then "-" and digits iff 'expected' has. */
+    const char *dash = strchr(expected, '-');
+    size_t hex_len = strspn(etag ? etag : "", "0123456789abcdefABCDEF");
+    if (hex_len != SINK_MD5_HEX_LEN
+        || (dash
+            ? (len < hex_len + 2 || etag[hex_len] != '-'
+               || strspn(etag + hex_len + 1, "0123456789")
+                  != len - hex_len - 1)
+            : len != hex_len)) {
+        return SINK_ETAG_OPAQUE;
+    }
+    return (len == strlen(expected) && !strncasecmp(etag, expected, len)
+            ? SINK_ETAG_MATCH
+            : SINK_ETAG_MISMATCH);
 }
 
 /* The hex SHA-256 of 'data', for S3's x-amz-content-sha256. */

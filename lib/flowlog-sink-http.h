@@ -20,7 +20,8 @@
 /* HTTP requests of the object-storage sinks, over libcurl.  A client keeps
  * one connection alive between requests.  Requests run in worker threads,
  * each bounded: a few seconds to connect, and the transfer is abandoned
- * when it stalls or the exporter exits. */
+ * when it stalls (under 1000 bytes/s for 30 s) or the exporter exits; a
+ * transfer that keeps moving is never cut short, however long it takes. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,8 +60,16 @@ void sink_http_response_destroy(struct sink_http_response *);
 
 const char *sink_http_header(const struct sink_http_response *,
                                  const char *name);
-bool sink_http_etag_matches(const struct sink_http_response *,
-                                const void *data, size_t size);
+
+/* What the ETag of a successful PUT says about the bytes the store holds
+ * (see sink_http_etag_check()). */
+enum sink_etag {
+    SINK_ETAG_MATCH,            /* They are the bytes sent. */
+    SINK_ETAG_MISMATCH,         /* They are other bytes. */
+    SINK_ETAG_OPAQUE,           /* Nothing: no ETag, or not an MD5. */
+};
+enum sink_etag sink_http_etag_check(const struct sink_http_response *,
+                                    const char *etag, const char *expected);
 char *sink_http_escape(const char *, bool keep_slash);
 void sink_http_sha256_hex(const void *data, size_t size,
                               char hex[65]);

@@ -23,8 +23,13 @@
  * CURLOPT_USERNAME on its own because s3api's keys ("account:user")
  * contain a colon.  URLs are path-style (ENDPOINT/BUCKET/KEY) unless
  * path-style=false asks for virtual-host style (BUCKET.HOST/KEY).  Files
- * of multipart-threshold bytes or more go up in a multipart upload.  Every
- * PUT is checked against its ETag (MD5). */
+ * of multipart-threshold bytes or more go up in a multipart upload.
+ *
+ * The signed x-amz-content-sha256 makes the store verify every body it
+ * receives (400 BadDigest otherwise), so a 2xx reply means it holds the
+ * bytes sent.  The reply's ETag is compared with the MD5 too, when it is
+ * one: not under server-side encryption with KMS or customer keys, where
+ * AWS's ETag is something else (sink_http_etag_check()). */
 
 #include <config.h>
 #include "lib/flowlog-sink.h"
@@ -266,6 +271,8 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
                             code[0] ? code : "refused", resp->status,
                             (resp->status == 404
                              ? ": does the bucket exist?"
+                             : !strcmp(method, "DELETE")
+                             ? ": the keys may not delete from this bucket"
                              : ": the keys may not write to this bucket"));
         status = SINK_CONFIG_ERROR;
     } else {
@@ -279,32 +286,46 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
     return status;
 }
 
-/* Checks that the store's ETag in 'resp' is 'expected' (lowercase hex, with
- * a "-N" suffix for a multipart upload): it then holds the bytes sent. */
+/* Checks the store's ETag in 'resp' (or 'etag', if nonnull) against
+ * 'expected' (lowercase hex MD5, with a "-N" suffix for a multipart
+ * upload), where it can be checked: see sink_http_etag_check(). */
 static enum sink_status
 s3_check_etag(struct s3_sink *s, const char *what, const char *key,
               const struct sink_http_response *resp,
               const char *etag, const char *expected, char **reason)
 {
+    if (sink_http_etag_check(resp, etag, expected) != SINK_ETAG_MISMATCH) {
+        return SINK_OK;
+    }
     if (!etag) {
         etag = sink_http_header(resp, "etag");
     }
 
-    size_t len = etag ? strlen(etag) : 0;
+    size_t len = strlen(etag);
     if (len >= 2 && etag[0] == '"' && etag[len - 1] == '"') {
         etag++;
         len -= 2;
     }
-    if (len == strlen(expected) && !strncasecmp(etag, expected, len)) {
-        return SINK_OK;
-    }
     *reason = xasprintf("target %s: %s of %s%s: the store's ETag %.*s is "
                         "not %s, the MD5 of the bytes sent", s->up.target,
-                        what, s->prefix, key, len ? (int) len : 6,
-                        len ? etag : "(none)", expected);
+                        what, s->prefix, key, (int) len, etag, expected);
     return SINK_UNAVAILABLE;
 }
 
+/* Appends 's' to 'ds' with XML's special characters as entities. */
+static void
+xml_escape(struct ds *ds, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': ds_put_cstr(ds, "&amp;"); break;
+        case '<': ds_put_cstr(ds, "&lt;"); break;
+        case '>': ds_put_cstr(ds, "&gt;"); break;
+        case '"': ds_put_cstr(ds, "&quot;"); break;
+        default: ds_put_char(ds, *s); break;
+        }
+    }
+}
 
 /* Undoes XML's five predefined entities in 's', in place. */
 static void
@@ -483,10 +504,22 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
             status = s3_check_etag(s, what, key, &resp, NULL, md5, reason);
             free(what);
         }
+        /* CompleteMultipartUpload wants the ETags the store gave, which
+         * are not the MD5s under SSE-KMS. */
+        const char *etag = sink_http_header(&resp, "etag");
+        size_t etag_len = etag ? strlen(etag) : 0;
+        if (etag_len >= 2 && etag[0] == '"' && etag[etag_len - 1] == '"') {
+            etag++;
+            etag_len -= 2;
+        }
+        char *part_etag = etag_len ? xmemdup0(etag, etag_len) : xstrdup(md5);
+        ds_put_format(&complete, "<Part><PartNumber>%"PRIuSIZE"</PartNumber>"
+                      "<ETag>\"", i + 1);
+        xml_escape(&complete, part_etag);
+        ds_put_cstr(&complete, "\"</ETag></Part>");
+        free(part_etag);
         sink_http_response_destroy(&resp);
         free(query);
-        ds_put_format(&complete, "<Part><PartNumber>%"PRIuSIZE"</PartNumber>"
-                      "<ETag>\"%s\"</ETag></Part>", i + 1, md5);
     }
     ds_put_cstr(&complete, "</CompleteMultipartUpload>");
 

@@ -23,8 +23,10 @@
  * sink and fetched again once when Swift answers 401.  The storage URL
  * comes from storage-url= if configured, else from the auth response
  * (X-Storage-Url, or the Keystone catalog's public "object-store"
- * endpoint).  Every PUT is checked against its ETag (MD5), so that nothing
- * leaves the spool before Swift holds exactly its bytes. */
+ * endpoint).  Every PUT carries the body's MD5 as its ETag header, so that
+ * Swift itself refuses (422) a body that did not arrive intact: nothing
+ * leaves the spool before Swift holds exactly its bytes.  The reply's ETag
+ * is compared too, when it is an MD5 (sink_http_etag_check()). */
 
 #include <config.h>
 #include "lib/flowlog-sink.h"
@@ -401,6 +403,11 @@ swift_object_request(struct swift_sink *ss, const char *method,
     char *url = NULL;
     free(path);
 
+    char md5[SINK_MD5_HEX_LEN + 1];
+    if (!strcmp(method, "PUT")) {
+        sink_http_md5_hex(data, size, md5);
+    }
+
     for (int attempt = 0; attempt < 2; attempt++) {
         if (!ss->token) {
             status = swift_authenticate(ss, reason);
@@ -417,6 +424,9 @@ swift_object_request(struct swift_sink *ss, const char *method,
         if (!strcmp(method, "PUT")) {
             headers = curl_slist_append(
                 headers, "Content-Type: application/octet-stream");
+            h = xasprintf("ETag: %s", md5);
+            headers = curl_slist_append(headers, h);
+            free(h);
         }
 
         struct sink_http_request req = {
@@ -448,8 +458,10 @@ swift_object_request(struct swift_sink *ss, const char *method,
             }
         } else if (resp.status == 403) {
             *reason = xasprintf("target %s: %s %s: forbidden (HTTP status "
-                                "403): the account may not write to "
-                                "container %s", ss->up.target, method, url,
+                                "403): the account may not %s container %s",
+                                ss->up.target, method, url,
+                                (!strcmp(method, "DELETE")
+                                 ? "delete from" : "write to"),
                                 ss->container);
             status = SINK_CONFIG_ERROR;
         } else if (resp.status == 404 && !strcmp(method, "DELETE")) {
@@ -459,15 +471,21 @@ swift_object_request(struct swift_sink *ss, const char *method,
                                 "404): does container %s exist?",
                                 ss->up.target, method, url, ss->container);
             status = SINK_CONFIG_ERROR;
+        } else if (resp.status == 422 && !strcmp(method, "PUT")) {
+            *reason = xasprintf("target %s: PUT %s: Swift received other "
+                                "bytes than the %"PRIuSIZE" sent, whose MD5 "
+                                "is %s (HTTP status 422), and stored "
+                                "nothing", ss->up.target, url, size, md5);
+            status = SINK_UNAVAILABLE;
         } else if (resp.status < 200 || resp.status > 299) {
             status = swift_unavailable(ss, method, url, &resp, reason);
         } else if (!strcmp(method, "PUT")
-                   && !sink_http_etag_matches(&resp, data, size)) {
+                   && sink_http_etag_check(&resp, NULL, md5)
+                      == SINK_ETAG_MISMATCH) {
             const char *etag = sink_http_header(&resp, "etag");
-            *reason = xasprintf("target %s: PUT %s: the ETag %s is not the "
-                                "MD5 of the %"PRIuSIZE" bytes sent",
-                                ss->up.target, url, etag ? etag : "(none)",
-                                size);
+            *reason = xasprintf("target %s: PUT %s: the ETag %s is not %s, "
+                                "the MD5 of the %"PRIuSIZE" bytes sent",
+                                ss->up.target, url, etag, md5, size);
             status = SINK_UNAVAILABLE;
         } else {
             status = SINK_OK;

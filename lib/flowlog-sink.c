@@ -22,8 +22,13 @@
 
 #include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
 #include "ovs-atomic.h"
+#include "ovs-thread.h"
+#include "sset.h"
 #include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(exporter_sink);
 
 static const struct sink_class *const classes[] = {
     &sink_file_class,
@@ -114,9 +119,19 @@ sink_put(struct sink *sink, const char *key,
     return sink->class->put(sink, key, data, size, reason);
 }
 
+/* Targets whose probe object could not be deleted, warned about once. */
+static struct ovs_mutex undeletable_mutex = OVS_MUTEX_INITIALIZER;
+static struct sset undeletable OVS_GUARDED_BY(undeletable_mutex)
+    = SSET_INITIALIZER(&undeletable);
+
 /* Checks that 'sink' can be written: puts a 0-byte object, then deletes
  * it.  The object's name holds 'system_id', so that hosts probing the same
- * target do not step on each other. */
+ * target do not step on each other.
+ *
+ * Writing is what delivery needs.  A store that takes the object but
+ * refuses to delete it (403 on DELETE: a policy that allows PutObject
+ * only, as write-only log buckets often have) is usable: the target is
+ * ACTIVE, the probe object stays, and a warning says so once per target. */
 enum sink_status
 sink_probe(struct sink *sink, const char *system_id,
                     char **reason)
@@ -133,6 +148,23 @@ sink_probe(struct sink *sink, const char *system_id,
     enum sink_status status = sink->class->put(sink, key, "", 0, reason);
     if (status == SINK_OK) {
         status = sink->class->delete(sink, key, reason);
+        if (status == SINK_CONFIG_ERROR) {
+            /* The object was just written, so the container or bucket
+             * exists and the credentials are good: this is permission to
+             * delete, which delivery never needs. */
+            ovs_mutex_lock(&undeletable_mutex);
+            bool first = sset_add(&undeletable, sink->target) != NULL;
+            ovs_mutex_unlock(&undeletable_mutex);
+            if (first) {
+                VLOG_WARN("target %s: the probe object %s was written but "
+                          "cannot be deleted (%s); writing is all delivery "
+                          "needs, so the target is ACTIVE, and the probe "
+                          "object stays", sink->target, key, *reason);
+            }
+            free(*reason);
+            *reason = NULL;
+            status = SINK_OK;
+        }
     }
     free(key);
     return status;

@@ -75,6 +75,9 @@ EXTRA_DIST += \
 	tests/flowlog-pcap-oracle.py \
 	tests/exporter-read.py \
 	tests/swift-sandbox.sh \
+	tests/swift-faults.py \
+	tests/rate-limit-proxy.py \
+	tests/dir-swapper.py \
 	tests/sandbox-lib.sh \
 	tests/s3-client.py \
 	tests/keystone-sandbox.sh \

@@ -11,11 +11,13 @@ free_port () {
 # start_swift SWIFTDIR NAME: runs Swift's NAME-server with $dir/NAME-server.conf
 # and SWIFTDIR's swift.conf (pointed at before Swift's WSGI code loads, so
 # /etc/swift is never read), in the background; its PID goes to
-# $dir/NAME.pid.
+# $dir/NAME.pid.  Python modules in $dir (a test's WSGI filters) can be
+# named in the configuration.
 start_swift () {
     $PY - "$1" "$dir" "$2" >>"$dir/$2.log" 2>&1 <<'PYEOF' &
 import sys
 swiftdir, d, name = sys.argv[1:4]
+sys.path.insert(0, d)
 from swift.common.utils import set_swift_dir
 set_swift_dir(swiftdir)
 from swift.common.wsgi import run_wsgi

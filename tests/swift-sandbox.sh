@@ -8,6 +8,10 @@
 # written: the servers are started through a launcher that points Swift at
 # DIR's swift.conf before its WSGI code loads.
 #
+# The proxy's pipeline has tests/swift-faults.py (installed in DIR as
+# swift_faults.py) in front of s3api: a fault injector that does nothing
+# until a test writes rules to DIR/faults (see the comment at its top).
+#
 # "start" prints nothing and leaves in DIR/env the shell variables
 # SWIFT_PORT (the proxy, both APIs), SWIFT_AUTH_URL and SWIFT_STORAGE_URL.
 # Every process is stopped by its PID (DIR/*.pid).
@@ -97,9 +101,13 @@ use = egg:swift#$s
 [$s-updater]
 EOS
     done
+    cp "`dirname "$0"`/swift-faults.py" "$dir/swift_faults.py"
     {
-        proxy_conf $proxy "$dir" $memcache swift "s3api tempauth"
+        proxy_conf $proxy "$dir" $memcache swift "faults s3api tempauth"
         cat <<EOS
+[filter:faults]
+paste.filter_factory = swift_faults:filter_factory
+faults_dir = $dir
 [filter:s3api]
 use = egg:swift#s3api
 location = us-east-1

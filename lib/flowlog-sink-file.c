@@ -316,8 +316,8 @@ file_failed(const struct file_sink *fs, const char *what, const char *dir,
 }
 
 static enum sink_status
-file_put(struct sink *sink, const char *key, const void *data,
-         size_t size, char **reason)
+file_put(struct sink *sink, const char *key, const struct sink_body *body,
+         char **reason)
 {
     struct file_sink *fs = file_sink_cast(sink);
     enum sink_status status;
@@ -339,20 +339,38 @@ file_put(struct sink *sink, const char *key, const void *data,
         goto out;
     }
 
-    const char *p = data;
-    size_t left = size;
-    while (left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
+    /* 64 kB at a time from a body in a file. */
+    char *buf = body->data ? NULL : xmalloc(65536);
+    for (uint64_t pos = 0; pos < body->size && status == SINK_OK; ) {
+        size_t chunk = body->data ? body->size - pos
+                                  : MIN(65536, body->size - pos);
+        const char *p = (const char *) body->data + pos;
+        if (!body->data) {
+            int error = sink_body_read(body, pos, buf, chunk);
+            if (error) {
+                *reason = xasprintf("target %s: reading the file to upload "
+                                    "failed (%s)", fs->up.target,
+                                    ovs_strerror(error));
+                status = SINK_UNAVAILABLE;
+                break;
             }
-            status = file_failed(fs, "writing", dir, tmp, errno, reason);
-            break;
+            p = buf;
         }
-        p += n;
-        left -= n;
+        pos += chunk;
+        while (chunk > 0) {
+            ssize_t n = write(fd, p, chunk);
+            if (n < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                status = file_failed(fs, "writing", dir, tmp, errno, reason);
+                break;
+            }
+            p += n;
+            chunk -= n;
+        }
     }
+    free(buf);
     if (status == SINK_OK && fsync(fd)) {
         status = file_failed(fs, "fsync of", dir, tmp, errno, reason);
     }

@@ -35,6 +35,15 @@
  * abandoned (and the upload retried) once it has moved fewer than
  * LOW_SPEED_BYTES per second for LOW_SPEED_SECONDS, which a live link,
  * however slow, does not do. */
+/* Where read_cb() is in a body. */
+struct body_reader {
+    const struct sink_body *body;
+    uint64_t pos;
+    int error;
+};
+
+static size_t read_cb(char *, size_t, size_t, void *);
+
 #define CONNECT_TIMEOUT_MS 3000
 #define LOW_SPEED_BYTES 1000
 #define LOW_SPEED_SECONDS 30
@@ -180,12 +189,23 @@ sink_http_perform(struct sink_http *http,
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 
-    if (!strcmp(req->method, "PUT") || !strcmp(req->method, "POST")) {
+    struct body_reader reader = { .body = req->body };
+    if (req->body && !req->body->data) {
+        /* A body in a file, read as it goes out.  (S3 requests carry the
+         * body's x-amz-content-sha256, which libcurl's SigV4 signs.) */
+        ovs_assert(!strcmp(req->method, "PUT"));
+        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+                         (curl_off_t) req->body->size);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+        curl_easy_setopt(c, CURLOPT_READDATA, &reader);
+    } else if (!strcmp(req->method, "PUT") || !strcmp(req->method, "POST")) {
         /* The body as POSTFIELDS, so that libcurl's SigV4 signs exactly
          * these bytes; the method is then overridden. */
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t) req->size);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->size ? req->body : "");
+        size_t size = req->body ? req->body->size : 0;
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) size);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS,
+                         size ? req->body->data : "");
         if (strcmp(req->method, "POST")) {
             curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
         }
@@ -204,8 +224,11 @@ sink_http_perform(struct sink_http *http,
     if (rc != CURLE_OK) {
         /* For a timeout, libcurl's detailed message names the bound that
          * was hit ("Operation too slow. Less than 1000 bytes/sec ..."). */
-        resp->error = xstrdup(rc == CURLE_OPERATION_TIMEDOUT && errbuf[0]
-                              ? errbuf : curl_easy_strerror(rc));
+        resp->error = (reader.error
+                       ? xasprintf("reading the file to upload failed (%s)",
+                                   ovs_strerror(reader.error))
+                       : xstrdup(rc == CURLE_OPERATION_TIMEDOUT && errbuf[0]
+                                 ? errbuf : curl_easy_strerror(rc)));
         smap_clear(&resp->headers);
         ds_clear(&resp->body);
     } else {
@@ -240,6 +263,73 @@ to_hex(const unsigned char *md, unsigned int n, char *hex)
         sprintf(&hex[2 * i], "%02x", md[i]);
     }
     hex[2 * n] = '\0';
+}
+
+/* Feeds a body in a file to libcurl. */
+static size_t
+read_cb(char *buf, size_t size, size_t nitems, void *reader_)
+{
+    struct body_reader *reader = reader_;
+    const struct sink_body *body = reader->body;
+    size_t n = MIN(size * nitems, body->size - reader->pos);
+
+    reader->error = sink_body_read(body, reader->pos, buf, n);
+    if (reader->error) {
+        return CURL_READFUNC_ABORT;
+    }
+    reader->pos += n;
+    return n;
+}
+
+/* Runs 'md' over 'body', 64 kB at a time. */
+static void
+body_digest(const struct sink_body *body, const EVP_MD *md,
+            unsigned char *out, unsigned int out_len)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned int n = 0;
+    char *buf = body->data ? NULL : xmalloc(65536);
+
+    if (!ctx || !EVP_DigestInit_ex(ctx, md, NULL)) {
+        ovs_fatal(0, "OpenSSL cannot compute %s", EVP_MD_get0_name(md));
+    }
+    for (uint64_t pos = 0; pos < body->size; ) {
+        size_t chunk = MIN(65536, body->size - pos);
+        const void *p;
+        if (body->data) {
+            p = (const char *) body->data + pos;
+        } else if (sink_body_read(body, pos, buf, chunk)) {
+            /* The upload fails reading it too, with the error. */
+            break;
+        } else {
+            p = buf;
+        }
+        EVP_DigestUpdate(ctx, p, chunk);
+        pos += chunk;
+    }
+    if (!EVP_DigestFinal_ex(ctx, out, &n) || n != out_len) {
+        ovs_fatal(0, "OpenSSL cannot compute %s", EVP_MD_get0_name(md));
+    }
+    EVP_MD_CTX_free(ctx);
+    free(buf);
+}
+
+/* The MD5 of 'body', binary or as lowercase hex. */
+void
+sink_http_body_md5(const struct sink_body *body,
+                   unsigned char md5[SINK_MD5_LEN])
+{
+    body_digest(body, EVP_md5(), md5, SINK_MD5_LEN);
+}
+
+void
+sink_http_body_md5_hex(const struct sink_body *body,
+                       char hex[SINK_MD5_HEX_LEN + 1])
+{
+    unsigned char md5[SINK_MD5_LEN];
+
+    sink_http_body_md5(body, md5);
+    to_hex(md5, SINK_MD5_LEN, hex);
 }
 
 /* The MD5 of 'data', binary or as lowercase hex: what object stores give
@@ -315,17 +405,14 @@ sink_http_etag_check(const struct sink_http_response *resp,
             : SINK_ETAG_MISMATCH);
 }
 
-/* The hex SHA-256 of 'data', for S3's x-amz-content-sha256. */
+/* The hex SHA-256 of 'body', for S3's x-amz-content-sha256. */
 void
-sink_http_sha256_hex(const void *data, size_t size, char hex[65])
+sink_http_sha256_hex(const struct sink_body *body, char hex[65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
+    unsigned char md[32];
 
-    if (!EVP_Digest(data, size, md, &n, EVP_sha256(), NULL) || n != 32) {
-        ovs_fatal(0, "OpenSSL cannot compute SHA-256");
-    }
-    to_hex(md, n, hex);
+    body_digest(body, EVP_sha256(), md, sizeof md);
+    to_hex(md, sizeof md, hex);
 }
 
 /* 's' percent-encoded for a URL path (with 'keep_slash') or a query string

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include "openvswitch/dynamic-string.h"
 #include "smap.h"
+#include "lib/flowlog-sink.h"
 
 struct curl_slist;
 
@@ -41,8 +42,9 @@ struct sink_http_request {
     const char *method;         /* "GET", "PUT", "POST", "DELETE". */
     const char *url;
     const struct curl_slist *headers;
-    const void *body;           /* For PUT and POST. */
-    size_t size;
+    const struct sink_body *body;   /* For PUT and POST, or NULL.  One
+                                     * in a file is read as it is sent
+                                     * (PUT only). */
 
     /* For S3: AWS Signature V4, e.g. "aws:amz:kr1:s3", with these keys. */
     const char *aws_sigv4;
@@ -71,8 +73,7 @@ enum sink_etag {
 enum sink_etag sink_http_etag_check(const struct sink_http_response *,
                                     const char *etag, const char *expected);
 char *sink_http_escape(const char *, bool keep_slash);
-void sink_http_sha256_hex(const void *data, size_t size,
-                              char hex[65]);
+void sink_http_sha256_hex(const struct sink_body *, char hex[65]);
 
 #define SINK_MD5_LEN 16
 #define SINK_MD5_HEX_LEN 32
@@ -80,5 +81,9 @@ void sink_http_md5(const void *data, size_t size,
                        unsigned char md5[SINK_MD5_LEN]);
 void sink_http_md5_hex(const void *data, size_t size,
                            char hex[SINK_MD5_HEX_LEN + 1]);
+void sink_http_body_md5(const struct sink_body *,
+                        unsigned char md5[SINK_MD5_LEN]);
+void sink_http_body_md5_hex(const struct sink_body *,
+                            char hex[SINK_MD5_HEX_LEN + 1]);
 
 #endif /* flowlog-sink-http.h */

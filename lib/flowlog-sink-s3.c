@@ -197,13 +197,13 @@ s3_error_code(const struct sink_http_response *resp)
 }
 
 /* Sends one request for object 'key' (NULL: for the bucket) with the sorted
- * query string 'query' (or NULL) and a body of 'size' bytes of 'data', and maps the answer to a
+ * query string 'query' (or NULL) and 'body' (or NULL), and maps the answer to a
  * status, with the reason in '*reason' if it is not SINK_OK.  Stores
  * the response in '*resp', which the caller destroys. */
 static enum sink_status
 s3_request(struct s3_sink *s, const char *method, const char *key,
            const char *query, const char *content_type,
-           const void *data, size_t size,
+           const struct sink_body *body,
            struct sink_http_response *resp, char **reason)
 {
     char *path = key ? xasprintf("%s%s", s->prefix, key) : xstrdup("");
@@ -213,8 +213,9 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
     free(escaped);
     free(path);
 
+    struct sink_body empty = SINK_BODY_MEM("", 0);
     char hex[65];
-    sink_http_sha256_hex(data ? data : "", size, hex);
+    sink_http_sha256_hex(body ? body : &empty, hex);
     char *h = xasprintf("x-amz-content-sha256: %s", hex);
     struct curl_slist *headers = curl_slist_append(NULL, h);
     free(h);
@@ -234,8 +235,7 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
         .method = method,
         .url = url,
         .headers = headers,
-        .body = data,
-        .size = size,
+        .body = body,
         .aws_sigv4 = s->sigv4,
         .username = sink_cred(s->creds, "access-key"),
         .password = sink_cred(s->creds, "secret-key"),
@@ -364,7 +364,7 @@ s3_abort(struct s3_sink *s, const char *key, const char *upload_id)
     char *query = xasprintf("uploadId=%s", upload_q);
     char *reason = NULL;
 
-    if (s3_request(s, "DELETE", key, query, NULL, NULL, 0, &resp, &reason)
+    if (s3_request(s, "DELETE", key, query, NULL, NULL, &resp, &reason)
         != SINK_OK) {
         VLOG_WARN("%s: aborting multipart upload %s of %s%s failed (%s); "
                   "the bucket's lifecycle rules must remove its parts",
@@ -388,7 +388,7 @@ s3_sweep(struct s3_sink *s, const char *key, const char *upload_id)
     char *query = xasprintf("prefix=%s&uploads=", prefix_q);
     char *reason = NULL;
 
-    if (s3_request(s, "GET", NULL, query, NULL, NULL, 0, &resp, &reason)
+    if (s3_request(s, "GET", NULL, query, NULL, NULL, &resp, &reason)
         != SINK_OK) {
         VLOG_WARN("%s: listing the multipart uploads of %s failed (%s)",
                   s->up.target, full_key, reason);
@@ -433,17 +433,17 @@ s3_sweep(struct s3_sink *s, const char *key, const char *upload_id)
 }
 
 static enum sink_status
-s3_put_single(struct s3_sink *s, const char *key, const void *data,
-              size_t size, char **reason)
+s3_put_single(struct s3_sink *s, const char *key,
+              const struct sink_body *body, char **reason)
 {
     struct sink_http_response resp;
     char md5[SINK_MD5_HEX_LEN + 1];
 
     enum sink_status status = s3_request(s, "PUT", key, NULL,
                                              "application/octet-stream",
-                                             data, size, &resp, reason);
+                                             body, &resp, reason);
     if (status == SINK_OK) {
-        sink_http_md5_hex(data, size, md5);
+        sink_http_body_md5_hex(body, md5);
         status = s3_check_etag(s, "PUT", key, &resp, NULL, md5, reason);
     }
     sink_http_response_destroy(&resp);
@@ -456,14 +456,15 @@ s3_put_single(struct s3_sink *s, const char *key, const void *data,
  * of the parts' MD5s, "-" and the number of parts).  A failed upload is
  * aborted, so that its parts do not linger in the bucket. */
 static enum sink_status
-s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
-                 size_t size, char **reason)
+s3_put_multipart(struct s3_sink *s, const char *key,
+                 const struct sink_body *body, char **reason)
 {
+    uint64_t size = body->size;
     struct sink_http_response resp;
     enum sink_status status;
 
     status = s3_request(s, "POST", key, "uploads=",
-                        "application/octet-stream", NULL, 0, &resp, reason);
+                        "application/octet-stream", NULL, &resp, reason);
     char *upload_id = (status == SINK_OK
                        ? xml_element(ds_cstr_ro(&resp.body), "UploadId")
                        : NULL);
@@ -487,16 +488,19 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
 
     ds_put_cstr(&complete, "<CompleteMultipartUpload>");
     for (size_t i = 0; status == SINK_OK && i < n_parts; i++) {
-        const char *part = (const char *) data + i * part_size;
         size_t part_len = MIN(part_size, size - i * part_size);
+        struct sink_body part = sink_body_slice(body, i * part_size,
+                                                part_len);
         char md5[SINK_MD5_HEX_LEN + 1];
         char *query = xasprintf("partNumber=%"PRIuSIZE"&uploadId=%s", i + 1,
                                 upload_q);
 
-        sink_http_md5(part, part_len, &md5s[i * SINK_MD5_LEN]);
-        sink_http_md5_hex(part, part_len, md5);
+        sink_http_body_md5(&part, &md5s[i * SINK_MD5_LEN]);
+        for (int k = 0; k < SINK_MD5_LEN; k++) {
+            sprintf(&md5[2 * k], "%02x", md5s[i * SINK_MD5_LEN + k]);
+        }
         status = s3_request(s, "PUT", key, query,
-                            "application/octet-stream", part, part_len,
+                            "application/octet-stream", &part,
                             &resp, reason);
         if (status == SINK_OK) {
             char *what = xasprintf("part %"PRIuSIZE" of %"PRIuSIZE, i + 1,
@@ -525,8 +529,10 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
 
     if (status == SINK_OK) {
         char *query = xasprintf("uploadId=%s", upload_q);
+        struct sink_body xml = SINK_BODY_MEM(complete.string,
+                                             complete.length);
         status = s3_request(s, "POST", key, query, "application/xml",
-                            complete.string, complete.length, &resp, reason);
+                            &xml, &resp, reason);
         free(query);
         if (status == SINK_OK) {
             char expected[SINK_MD5_HEX_LEN + 1 + 12];
@@ -562,14 +568,14 @@ s3_put_multipart(struct s3_sink *s, const char *key, const void *data,
 }
 
 static enum sink_status
-s3_put(struct sink *sink, const char *key, const void *data,
-       size_t size, char **reason)
+s3_put(struct sink *sink, const char *key, const struct sink_body *body,
+       char **reason)
 {
     struct s3_sink *s = s3_sink_cast(sink);
 
-    return (size >= s->multipart_threshold
-            ? s3_put_multipart(s, key, data, size, reason)
-            : s3_put_single(s, key, data, size, reason));
+    return (body->size >= s->multipart_threshold
+            ? s3_put_multipart(s, key, body, reason)
+            : s3_put_single(s, key, body, reason));
 }
 
 static enum sink_status
@@ -577,7 +583,7 @@ s3_delete(struct sink *sink, const char *key, char **reason)
 {
     struct sink_http_response resp;
     enum sink_status status = s3_request(s3_sink_cast(sink), "DELETE",
-                                             key, NULL, NULL, NULL, 0,
+                                             key, NULL, NULL, NULL,
                                              &resp, reason);
 
     sink_http_response_destroy(&resp);

@@ -287,6 +287,7 @@ swift_authenticate(struct swift_sink *ss, char **reason)
     struct sink_http_request req = { .method = "GET" };
     struct curl_slist *headers = NULL;
     char *body = NULL;
+    struct sink_body json_body;
     char *url;
 
     swift_forget_token(ss);
@@ -315,8 +316,8 @@ swift_authenticate(struct swift_sink *ss, char **reason)
                                     "Content-Type: application/json");
         headers = curl_slist_append(headers, "Accept: application/json");
         req.method = "POST";
-        req.body = body;
-        req.size = strlen(body);
+        json_body = SINK_BODY_MEM(body, strlen(body));
+        req.body = &json_body;
     }
     req.url = url;
     req.headers = headers;
@@ -390,13 +391,14 @@ swift_authenticate(struct swift_sink *ss, char **reason)
     return status;
 }
 
-/* Sends 'method' for object 'key' with 'data' as body, authenticating
- * first if there is no token yet and once more on a 401. */
+/* Sends 'method' for object 'key' with 'body' (or NULL) as body,
+ * authenticating first if there is no token yet and once more on a 401. */
 static enum sink_status
 swift_object_request(struct swift_sink *ss, const char *method,
-                     const char *key, const void *data, size_t size,
+                     const char *key, const struct sink_body *body,
                      char **reason)
 {
+    uint64_t size = body ? body->size : 0;
     enum sink_status status = SINK_OK;
     char *path = xasprintf("%s/%s%s", ss->container, ss->prefix, key);
     char *escaped = sink_http_escape(path, true);
@@ -405,7 +407,7 @@ swift_object_request(struct swift_sink *ss, const char *method,
 
     char md5[SINK_MD5_HEX_LEN + 1];
     if (!strcmp(method, "PUT")) {
-        sink_http_md5_hex(data, size, md5);
+        sink_http_body_md5_hex(body, md5);
     }
 
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -433,8 +435,7 @@ swift_object_request(struct swift_sink *ss, const char *method,
             .method = method,
             .url = url,
             .headers = headers,
-            .body = data,
-            .size = size,
+            .body = body,
         };
         struct sink_http_response resp;
         sink_http_perform(ss->http, &req, &resp);
@@ -473,7 +474,7 @@ swift_object_request(struct swift_sink *ss, const char *method,
             status = SINK_CONFIG_ERROR;
         } else if (resp.status == 422 && !strcmp(method, "PUT")) {
             *reason = xasprintf("target %s: PUT %s: Swift received other "
-                                "bytes than the %"PRIuSIZE" sent, whose MD5 "
+                                "bytes than the %"PRIu64" sent, whose MD5 "
                                 "is %s (HTTP status 422), and stored "
                                 "nothing", ss->up.target, url, size, md5);
             status = SINK_UNAVAILABLE;
@@ -484,7 +485,7 @@ swift_object_request(struct swift_sink *ss, const char *method,
                       == SINK_ETAG_MISMATCH) {
             const char *etag = sink_http_header(&resp, "etag");
             *reason = xasprintf("target %s: PUT %s: the ETag %s is not %s, "
-                                "the MD5 of the %"PRIuSIZE" bytes sent",
+                                "the MD5 of the %"PRIu64" bytes sent",
                                 ss->up.target, url, etag, md5, size);
             status = SINK_UNAVAILABLE;
         } else {
@@ -501,18 +502,18 @@ swift_object_request(struct swift_sink *ss, const char *method,
 }
 
 static enum sink_status
-swift_put(struct sink *sink, const char *key, const void *data,
-          size_t size, char **reason)
+swift_put(struct sink *sink, const char *key, const struct sink_body *body,
+          char **reason)
 {
-    return swift_object_request(swift_sink_cast(sink), "PUT", key,
-                                data, size, reason);
+    return swift_object_request(swift_sink_cast(sink), "PUT", key, body,
+                                reason);
 }
 
 static enum sink_status
 swift_delete(struct sink *sink, const char *key, char **reason)
 {
     return swift_object_request(swift_sink_cast(sink), "DELETE", key,
-                                NULL, 0, reason);
+                                NULL, reason);
 }
 
 const struct sink_class sink_swift_class = {

@@ -18,7 +18,9 @@
 #include "lib/flowlog-sink.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
@@ -112,11 +114,59 @@ sink_config_changed(const struct sink_config *old,
 }
 
 enum sink_status
-sink_put(struct sink *sink, const char *key,
-                  const void *data, size_t size, char **reason)
+sink_put(struct sink *sink, const char *key, const struct sink_body *body,
+         char **reason)
 {
     *reason = NULL;
-    return sink->class->put(sink, key, data, size, reason);
+    return sink->class->put(sink, key, body, reason);
+}
+
+/* Reads 'n' bytes of 'body' from position 'pos' (relative to the body's
+ * start) into 'buf'.  Returns 0 or a positive errno value (EIO if the file
+ * is shorter than the body says). */
+int
+sink_body_read(const struct sink_body *body, uint64_t pos, void *buf,
+               size_t n)
+{
+    ovs_assert(pos <= body->size && n <= body->size - pos);
+    if (body->data) {
+        memcpy(buf, (const char *) body->data + pos, n);
+        return 0;
+    }
+
+    char *p = buf;
+    off_t offset = body->offset + pos;
+    while (n > 0) {
+        ssize_t retval = pread(body->fd, p, n, offset);
+        if (retval < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno;
+        } else if (!retval) {
+            return EIO;
+        }
+        p += retval;
+        offset += retval;
+        n -= retval;
+    }
+    return 0;
+}
+
+/* The 'size' bytes of 'body' from position 'pos'. */
+struct sink_body
+sink_body_slice(const struct sink_body *body, uint64_t pos, uint64_t size)
+{
+    struct sink_body slice = *body;
+
+    ovs_assert(pos <= body->size && size <= body->size - pos);
+    if (slice.data) {
+        slice.data = (const char *) slice.data + pos;
+    } else {
+        slice.offset += pos;
+    }
+    slice.size = size;
+    return slice;
 }
 
 /* Targets whose probe object could not be deleted, warned about once. */
@@ -145,7 +195,8 @@ sink_probe(struct sink *sink, const char *system_id,
     }
 
     *reason = NULL;
-    enum sink_status status = sink->class->put(sink, key, "", 0, reason);
+    struct sink_body empty = SINK_BODY_MEM("", 0);
+    enum sink_status status = sink->class->put(sink, key, &empty, reason);
     if (status == SINK_OK) {
         status = sink->class->delete(sink, key, reason);
         if (status == SINK_CONFIG_ERROR) {

@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct sink_config;
 
@@ -48,6 +49,24 @@ const char *sink_status_name(enum sink_status);
 
 struct sink;
 
+/* The bytes of an object to store: 'size' bytes at 'data', or, with 'data'
+ * NULL, 'size' bytes of the open file 'fd' from 'offset', read with
+ * pread(), so that an upload of any size takes little memory. */
+struct sink_body {
+    const void *data;
+    int fd;
+    uint64_t offset;
+    uint64_t size;
+};
+
+#define SINK_BODY_MEM(DATA, SIZE) \
+    ((struct sink_body) { .data = (DATA), .fd = -1, .size = (SIZE) })
+
+int sink_body_read(const struct sink_body *, uint64_t pos, void *buf,
+                   size_t n);
+struct sink_body sink_body_slice(const struct sink_body *, uint64_t pos,
+                                 uint64_t size);
+
 /* A sink implementation, for one URL scheme. */
 struct sink_class {
     const char *scheme;         /* "file", "swift", "s3". */
@@ -62,12 +81,11 @@ struct sink_class {
                                  char **reason);
     void (*close)(struct sink *);
 
-    /* Stores 'size' bytes of 'data' as object 'key' (relative to the
-     * target's directory or prefix), replacing any object of that name,
-     * and returns only once the store confirmed it. */
+    /* Stores 'body' as object 'key' (relative to the target's directory
+     * or prefix), replacing any object of that name, and returns only once
+     * the store confirmed it. */
     enum sink_status (*put)(struct sink *, const char *key,
-                                const void *data, size_t size,
-                                char **reason);
+                            const struct sink_body *body, char **reason);
 
     /* Removes object 'key'; one that does not exist is not an error. */
     enum sink_status (*delete)(struct sink *, const char *key,
@@ -87,10 +105,8 @@ enum sink_status sink_open(const char *target,
                                         struct sink **,
                                         char **reason);
 void sink_close(struct sink *);
-enum sink_status sink_put(struct sink *,
-                                       const char *key,
-                                       const void *data, size_t size,
-                                       char **reason);
+enum sink_status sink_put(struct sink *, const char *key,
+                          const struct sink_body *, char **reason);
 char *sink_prefix(const char *slash);
 enum sink_status sink_probe(struct sink *,
                                          const char *system_id,

@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "lib/flowlog-config.h"
@@ -372,8 +371,8 @@ render_in_memory(struct delivery_job *job,
         VLOG_INFO_RL(&rl, "%s: no room in the spool's file system for the "
                      "file to upload: rendering %s in memory", job->target,
                      key);
-        job->status = sink_put(job->sink, key, file.data, file.size,
-                               &job->reason);
+        struct sink_body body = SINK_BODY_MEM(file.data, file.size);
+        job->status = sink_put(job->sink, key, &body, &job->reason);
     }
     free(key);
     ofpbuf_uninit(&file);
@@ -436,20 +435,14 @@ deliver_work(void *job_)
         } else {
             char *key = flowlog_file_key(&opts, NULL, lc->name,
                                          lc->system_id, b->start_ms);
-            void *data = (size
-                          ? mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0)
-                          : NULL);
-            if (data == MAP_FAILED) {
-                job->status = SINK_UNAVAILABLE;
-                job->reason = xasprintf("mmap of the file to upload failed "
-                                        "(%s)", ovs_strerror(errno));
-            } else {
-                job->status = sink_put(job->sink, key, data, size,
-                                       &job->reason);
-                if (data) {
-                    munmap(data, size);
-                }
-            }
+            /* Read as it is sent: uploading takes little memory. */
+            struct sink_body body = {
+                .data = NULL,
+                .fd = fd,
+                .offset = 0,
+                .size = size,
+            };
+            job->status = sink_put(job->sink, key, &body, &job->reason);
             if (job->status == SINK_OK) {
                 VLOG_DBG("%s: delivered %s (%"PRIu64" bytes, %"PRIu64
                          " records)", job->target, key, size, b->n_records);

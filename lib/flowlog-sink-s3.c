@@ -197,8 +197,8 @@ s3_error_code(const struct sink_http_response *resp)
 }
 
 /* Sends one request for object 'key' (NULL: for the bucket) with the sorted
- * query string 'query' (or NULL) and 'body' (or NULL), and maps the answer to a
- * status, with the reason in '*reason' if it is not SINK_OK.  Stores
+ * query string 'query' (or NULL) and 'body' (or NULL), and maps the answer
+ * to a status, with the reason in '*reason' if it is not SINK_OK.  Stores
  * the response in '*resp', which the caller destroys. */
 static enum sink_status
 s3_request(struct s3_sink *s, const char *method, const char *key,

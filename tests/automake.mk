@@ -83,6 +83,7 @@ EXTRA_DIST += \
 	tests/keystone-sandbox.sh \
 	tests/keystone-token-server.py \
 	tests/objstore-sums.py \
+	tests/spool-file.py \
 	tests/check-layout.py
 
 TESTSUITE = tests/testsuite

@@ -804,6 +804,63 @@ fl_channel_show(struct ds *s, uint64_t max_bytes)
     ds_put_format(s, "boot: %s\n", boot_uuid);
 }
 
+/* What a graceful exit loses of one logger. */
+struct lost_logger {
+    size_t n;                   /* Snapshots. */
+    uint64_t n_records;
+    long long int end;          /* End of the last one. */
+    struct ds intervals;        /* "START to END, ..." but the last END. */
+};
+
+/* Logs what is still queued, at a graceful exit that loses it: one line per
+ * logger, naming its snapshots' intervals (contiguous ones as one) and
+ * records, and the queue's size against its bound 'max_bytes'. */
+void
+fl_channel_log_unacknowledged(uint64_t max_bytes)
+{
+    struct shash lost = SHASH_INITIALIZER(&lost);
+    struct fl_snapshot *s;
+
+    LIST_FOR_EACH (s, node, &queue) {
+        struct lost_logger *ll = shash_find_data(&lost, s->logger);
+
+        if (!ll) {
+            ll = xzalloc(sizeof *ll);
+            ds_init(&ll->intervals);
+            shash_add(&lost, s->logger, ll);
+        }
+        if (!ll->n || s->start != ll->end) {
+            if (ll->n) {
+                ds_put_cstr(&ll->intervals, " to ");
+                fl_format_time(&ll->intervals, ll->end);
+                ds_put_cstr(&ll->intervals, ", ");
+            }
+            fl_format_time(&ll->intervals, s->start);
+        }
+        ll->n++;
+        ll->n_records += s->n_records;
+        ll->end = s->end;
+    }
+
+    const struct shash_node **nodes = shash_sort(&lost);
+    for (size_t i = 0; i < shash_count(&lost); i++) {
+        struct lost_logger *ll = nodes[i]->data;
+
+        ds_put_cstr(&ll->intervals, " to ");
+        fl_format_time(&ll->intervals, ll->end);
+        VLOG_WARN("exiting with snapshots not acknowledged by an exporter; "
+                  "they are lost: logger %s: %"PRIuSIZE" snapshots, %"PRIu64
+                  " records, intervals %s (queue %"PRIuSIZE" bytes of "
+                  "flowlog-queue-max-bytes=%"PRIu64", %"PRIu64" snapshots "
+                  "dropped before)", nodes[i]->name, ll->n, ll->n_records,
+                  ds_cstr(&ll->intervals), queue_bytes, max_bytes,
+                  n_dropped);
+        ds_destroy(&ll->intervals);
+    }
+    free(nodes);
+    shash_destroy_free_data(&lost);
+}
+
 /* ovs-appctl flowlog/queue: lists the queue, or prints one snapshot. */
 bool
 fl_channel_queue_format(struct ds *s, bool one, uint64_t seq)

@@ -31,6 +31,7 @@
 
 #include "lib/flowlog-msg.h"
 #include "lib/flowlog-record.h"
+#include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-snapshot.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -44,6 +45,18 @@
 
 VLOG_DEFINE_THIS_MODULE(flowlog_channel);
 
+/* A snapshot dropped past flowlog-queue-max-bytes. */
+struct chan_drop {
+    uint64_t no;                /* Its logger's drop number, from 1. */
+    uint64_t seq;
+    long long int start, end;   /* Wall ms. */
+    uint64_t n_records;
+};
+
+/* A logger's drops that no acknowledged snapshot of it reported yet are
+ * listed in the next ones, at most this many (the latest). */
+#define DROPS_LISTED_MAX 64
+
 /* What the channel knows of a logger. */
 struct chan_logger {
     char *options;              /* Effective logger string. */
@@ -53,6 +66,15 @@ struct chan_logger {
     char *state;                /* From the exporter, or NULL. */
     char *reason;
     uint64_t n_sent, n_acked, n_dropped;
+
+    /* Dropped past flowlog-queue-max-bytes: records in all, the last drop,
+     * and those not yet reported in an acknowledged snapshot of the logger
+     * (listed, oldest first, and the earlier ones counted). */
+    uint64_t n_dropped_records;
+    struct chan_drop last_drop;
+    struct chan_drop drops[DROPS_LISTED_MAX];
+    size_t n_drops;
+    uint64_t unlisted, unlisted_records, unlisted_last_no;
 
     /* What the exporter dropped past the logger's share of its spool,
      * since it started, as its last LoggerState said. */
@@ -239,6 +261,80 @@ fl_channel_logger_exporter_drops(const char *name, uint64_t *dropped,
     *records = cl ? cl->exporter_dropped_records : 0;
 }
 
+/* Logger 'name''s snapshots dropped past flowlog-queue-max-bytes: stores
+ * their records in '*records' and returns true if there is one, with the
+ * last one's sequence number, interval and records in the others. */
+bool
+fl_channel_logger_last_drop(const char *name, uint64_t *records,
+                            uint64_t *seq, long long int *start,
+                            long long int *end, uint64_t *n_records)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, name);
+
+    if (!cl || !cl->n_dropped) {
+        *records = 0;
+        return false;
+    }
+    *records = cl->n_dropped_records;
+    *seq = cl->last_drop.seq;
+    *start = cl->last_drop.start;
+    *end = cl->last_drop.end;
+    *n_records = cl->last_drop.n_records;
+    return true;
+}
+
+/* Remembers that snapshot 'old' was dropped, for its logger's counters and
+ * its next snapshots' SnapshotBegin. */
+static void
+record_drop(const struct fl_snapshot *old)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, old->logger);
+
+    if (!cl) {
+        return;                 /* Deleted: there will be no next one. */
+    }
+    cl->n_dropped++;
+    cl->n_dropped_records += old->n_records;
+    cl->last_drop = (struct chan_drop) {
+        .no = cl->n_dropped,
+        .seq = old->seq,
+        .start = old->start,
+        .end = old->end,
+        .n_records = old->n_records,
+    };
+    if (cl->n_drops == DROPS_LISTED_MAX) {
+        cl->unlisted++;
+        cl->unlisted_records += cl->drops[0].n_records;
+        cl->unlisted_last_no = cl->drops[0].no;
+        memmove(&cl->drops[0], &cl->drops[1],
+                (DROPS_LISTED_MAX - 1) * sizeof cl->drops[0]);
+        cl->n_drops--;
+    }
+    cl->drops[cl->n_drops++] = cl->last_drop;
+}
+
+/* Snapshot 's' was acknowledged: the drops its SnapshotBegin reported
+ * need not be reported again. */
+static void
+forget_reported_drops(const struct fl_snapshot *s)
+{
+    struct chan_logger *cl = shash_find_data(&loggers, s->logger);
+    size_t n = 0;
+
+    if (!cl) {
+        return;
+    }
+    if (cl->unlisted && cl->unlisted_last_no <= s->drops_reported) {
+        cl->unlisted = cl->unlisted_records = 0;
+    }
+    while (n < cl->n_drops && cl->drops[n].no <= s->drops_reported) {
+        n++;
+    }
+    memmove(&cl->drops[0], &cl->drops[n],
+            (cl->n_drops - n) * sizeof cl->drops[0]);
+    cl->n_drops -= n;
+}
+
 static void
 snapshot_count(const char *logger, int which)
 {
@@ -247,6 +343,15 @@ snapshot_count(const char *logger, int which)
         uint64_t *c[] = { &cl->n_sent, &cl->n_acked, &cl->n_dropped };
         (*c[which])++;
     }
+}
+
+/* "START to END", UTC with milliseconds. */
+static void
+format_interval(struct ds *s, long long int start, long long int end)
+{
+    fl_format_time(s, start);
+    ds_put_cstr(s, " to ");
+    fl_format_time(s, end);
 }
 
 /* Takes ownership of 's' and queues it for the exporter.  Past
@@ -273,15 +378,19 @@ fl_channel_push(struct fl_snapshot *s, uint64_t max_bytes)
         if (old == s) {
             break;
         }
+        struct ds iv = DS_EMPTY_INITIALIZER;
+        format_interval(&iv, old->start, old->end);
         VLOG_WARN("snapshot queue over flowlog-queue-max-bytes=%"PRIu64": "
                   "dropped snapshot %"PRIu64" of logger %s (%"PRIuSIZE
-                  " records, not acknowledged by the exporter)",
-                  max_bytes, old->seq, old->logger, old->n_records);
+                  " records, interval %s, not acknowledged by the "
+                  "exporter)", max_bytes, old->seq, old->logger,
+                  old->n_records, ds_cstr(&iv));
+        ds_destroy(&iv);
         ovs_list_remove(&old->node);
         queue_bytes -= old->bytes;
         queue_len--;
         n_dropped++;
-        snapshot_count(old->logger, 2);
+        record_drop(old);
         fl_snapshot_free(old);
     }
 }
@@ -352,6 +461,7 @@ handle_ack(const Flowlog__Ack *ack)
             queue_bytes -= s->bytes;
             queue_len--;
             snapshot_count(s->logger, 1);
+            forget_reported_drops(s);
             fl_snapshot_free(s);
             return;
         }
@@ -470,6 +580,32 @@ frame_snapshot(void)
         b.n_records = s->n_records;
         b.has_dropped = true;
         b.dropped = n_dropped;
+
+        /* This logger's drops that no acknowledged snapshot reported. */
+        struct chan_logger *cl = shash_find_data(&loggers, s->logger);
+        Flowlog__DroppedSnapshot drops[DROPS_LISTED_MAX];
+        Flowlog__DroppedSnapshot *dropsp[DROPS_LISTED_MAX];
+        if (cl) {
+            b.has_logger_dropped = true;
+            b.logger_dropped = cl->n_dropped;
+            for (size_t i = 0; i < cl->n_drops; i++) {
+                const struct chan_drop *d = &cl->drops[i];
+
+                flowlog__dropped_snapshot__init(&drops[i]);
+                drops[i].seq = d->seq;
+                drops[i].start_ms = d->start;
+                drops[i].end_ms = d->end;
+                drops[i].n_records = d->n_records;
+                dropsp[i] = &drops[i];
+            }
+            b.n_dropped_snapshots = cl->n_drops;
+            b.dropped_snapshots = dropsp;
+            b.has_dropped_unlisted = b.has_dropped_unlisted_records
+                = cl->unlisted > 0;
+            b.dropped_unlisted = cl->unlisted;
+            b.dropped_unlisted_records = cl->unlisted_records;
+            s->drops_reported = cl->n_dropped;
+        }
         msg.body_case = FLOWLOG__MESSAGE__BODY_SNAPSHOT_BEGIN;
         msg.snapshot_begin = &b;
         put_msg(&msg);
@@ -666,6 +802,63 @@ fl_channel_show(struct ds *s, uint64_t max_bytes)
                   connected ? "connected"
                   : stream ? "connecting" : "not connected");
     ds_put_format(s, "boot: %s\n", boot_uuid);
+}
+
+/* What a graceful exit loses of one logger. */
+struct lost_logger {
+    size_t n;                   /* Snapshots. */
+    uint64_t n_records;
+    long long int end;          /* End of the last one. */
+    struct ds intervals;        /* "START to END, ..." but the last END. */
+};
+
+/* Logs what is still queued, at a graceful exit that loses it: one line per
+ * logger, naming its snapshots' intervals (contiguous ones as one) and
+ * records, and the queue's size against its bound 'max_bytes'. */
+void
+fl_channel_log_unacknowledged(uint64_t max_bytes)
+{
+    struct shash lost = SHASH_INITIALIZER(&lost);
+    struct fl_snapshot *s;
+
+    LIST_FOR_EACH (s, node, &queue) {
+        struct lost_logger *ll = shash_find_data(&lost, s->logger);
+
+        if (!ll) {
+            ll = xzalloc(sizeof *ll);
+            ds_init(&ll->intervals);
+            shash_add(&lost, s->logger, ll);
+        }
+        if (!ll->n || s->start != ll->end) {
+            if (ll->n) {
+                ds_put_cstr(&ll->intervals, " to ");
+                fl_format_time(&ll->intervals, ll->end);
+                ds_put_cstr(&ll->intervals, ", ");
+            }
+            fl_format_time(&ll->intervals, s->start);
+        }
+        ll->n++;
+        ll->n_records += s->n_records;
+        ll->end = s->end;
+    }
+
+    const struct shash_node **nodes = shash_sort(&lost);
+    for (size_t i = 0; i < shash_count(&lost); i++) {
+        struct lost_logger *ll = nodes[i]->data;
+
+        ds_put_cstr(&ll->intervals, " to ");
+        fl_format_time(&ll->intervals, ll->end);
+        VLOG_WARN("exiting with snapshots not acknowledged by an exporter; "
+                  "they are lost: logger %s: %"PRIuSIZE" snapshots, %"PRIu64
+                  " records, intervals %s (queue %"PRIuSIZE" bytes of "
+                  "flowlog-queue-max-bytes=%"PRIu64", %"PRIu64" snapshots "
+                  "dropped before)", nodes[i]->name, ll->n, ll->n_records,
+                  ds_cstr(&ll->intervals), queue_bytes, max_bytes,
+                  n_dropped);
+        ds_destroy(&ll->intervals);
+    }
+    free(nodes);
+    shash_destroy_free_data(&lost);
 }
 
 /* ovs-appctl flowlog/queue: lists the queue, or prints one snapshot. */

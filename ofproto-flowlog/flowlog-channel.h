@@ -42,12 +42,16 @@ void fl_channel_logger_deleted(const char *name);
 const char *fl_channel_logger_state(const char *name, const char **reason);
 void fl_channel_logger_counters(const char *name, uint64_t *sent,
                                 uint64_t *acked, uint64_t *dropped);
+bool fl_channel_logger_last_drop(const char *name, uint64_t *records,
+                                 uint64_t *seq, long long int *start,
+                                 long long int *end, uint64_t *n_records);
 void fl_channel_logger_exporter_drops(const char *name, uint64_t *dropped,
                                       uint64_t *records);
 
 bool fl_channel_queue_empty(void);
 bool fl_channel_is_connected(void);
 void fl_channel_show(struct ds *, uint64_t max_bytes);
+void fl_channel_log_unacknowledged(uint64_t max_bytes);
 bool fl_channel_queue_format(struct ds *, bool one, uint64_t seq);
 const char *fl_channel_boot_uuid(void);
 

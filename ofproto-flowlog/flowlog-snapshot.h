@@ -44,6 +44,9 @@ struct fl_snapshot {
     size_t n_bindings;
     struct fl_binding **bindings;   /* References for 'records[i].id'. */
     size_t bytes;               /* Estimated size on the channel. */
+    uint64_t drops_reported;    /* Its logger's drops (counted from 1) up
+                                 * to which its SnapshotBegin last
+                                 * reported them. */
 };
 
 /* What the queue bound counts for a snapshot: a fixed part (header, logger

@@ -127,6 +127,20 @@ show_logger(struct ds *s, const struct fl_logger *l)
                   " acknowledged=%"PRIu64" dropped=%"PRIu64"\n",
                   l->n_snapshots, sent, acked, dropped);
 
+    uint64_t d_records, d_seq, d_n_records;
+    long long int d_start, d_end;
+    if (fl_channel_logger_last_drop(l->name, &d_records, &d_seq, &d_start,
+                                    &d_end, &d_n_records)) {
+        ds_put_format(s, "  dropped past flowlog-queue-max-bytes: %"PRIu64
+                      " snapshots, %"PRIu64" records\n", dropped,
+                      d_records);
+        ds_put_format(s, "  last dropped: snapshot %"PRIu64", ", d_seq);
+        fl_format_time(s, d_start);
+        ds_put_cstr(s, " to ");
+        fl_format_time(s, d_end);
+        ds_put_format(s, ", %"PRIu64" records\n", d_n_records);
+    }
+
     uint64_t x_dropped, x_records;
     fl_channel_logger_exporter_drops(l->name, &x_dropped, &x_records);
     if (x_dropped) {

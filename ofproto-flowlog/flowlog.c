@@ -125,10 +125,9 @@ flowlog_exit(void)
         poll_block();
     }
     if (!fl_channel_queue_empty()) {
-        struct ds d = DS_EMPTY_INITIALIZER;
-        fl_channel_show(&d, 0);
-        VLOG_WARN("exiting with snapshots not acknowledged by an exporter; "
-                  "they are lost: %s", ds_cstr(&d));
-        ds_destroy(&d);
+        struct fl_host *host = fl_host_get();
+
+        fl_channel_log_unacknowledged(host ? host->queue_max_bytes
+                                      : FLOWLOG_QUEUE_MAX_BYTES_DEFAULT);
     }
 }

@@ -25,9 +25,16 @@
  *   config NAME OPTIONS [REGION]     LoggerConfig ("-" for empty OPTIONS)
  *   delete NAME                      LoggerConfig with deleted=true
  *   snapshot SEQ NAME START END [chunk=N] [n=N] [boot=UUID]
+ *            [dropped=N] [drop=SEQ:START:END:RECORDS[:REPEAT]]...
+ *            [unlisted=N:RECORDS]
  *                                    begin a snapshot of logger NAME (its
  *                                    last config's options and region),
- *                                    START and END in UNIX ms
+ *                                    START and END in UNIX ms; 'dropped'
+ *                                    sets logger_dropped, 'drop' adds
+ *                                    REPEAT (default 1) DroppedSnapshots,
+ *                                    the next ones with the next SEQ and
+ *                                    interval, 'unlisted' sets
+ *                                    dropped_unlisted(_records)
  *   rec KEY=VALUE... [repeat=N]      a record of that snapshot
  *   end                              send SnapshotBegin, SnapshotRecords
  *                                    of 'chunk' records (default 4096),
@@ -108,6 +115,11 @@ static struct {
     long long int start, end;
     size_t chunk;
     long long int n;            /* -1: the real count. */
+    long long int dropped;      /* logger_dropped, -1: none. */
+    Flowlog__DroppedSnapshot **drops;
+    size_t n_drops;
+    long long int unlisted;     /* -1: none. */
+    uint64_t unlisted_records;
     Flowlog__Record **records;
     size_t n_records, allocated;
 } snap;
@@ -384,7 +396,8 @@ cmd_snapshot(char **args)
 {
     if (!args[0] || !args[1] || !args[2] || !args[3]) {
         fail("usage: snapshot SEQ NAME START END [chunk=N] [n=N] "
-             "[boot=UUID]");
+             "[boot=UUID] [dropped=N] [drop=SEQ:START:END:RECORDS[:N]] "
+             "[unlisted=N:RECORDS]");
     }
     if (snap.active) {
         fail("snapshot inside snapshot");
@@ -397,6 +410,7 @@ cmd_snapshot(char **args)
     snap.end = parse_ll(args[3]);
     snap.chunk = FLOWLOG_RECORDS_PER_FRAME;
     snap.n = -1;
+    snap.dropped = snap.unlisted = -1;
     free(snap.boot);
     snap.boot = nullable_xstrdup(boot_uuid);
     for (char **a = &args[4]; *a; a++) {
@@ -407,6 +421,36 @@ cmd_snapshot(char **args)
         } else if (!strncmp(*a, "boot=", 5)) {
             free(snap.boot);
             snap.boot = xstrdup(*a + 5);
+        } else if (!strncmp(*a, "dropped=", 8)) {
+            snap.dropped = parse_ll(*a + 8);
+        } else if (!strncmp(*a, "drop=", 5)) {
+            unsigned long long int seq, n_records, repeat = 1;
+            long long int start, end;
+
+            if (sscanf(*a + 5, "%llu:%lld:%lld:%llu:%llu", &seq, &start,
+                       &end, &n_records, &repeat) < 4) {
+                fail("%s: expected drop=SEQ:START:END:RECORDS[:N]", *a);
+            }
+            for (unsigned long long int i = 0; i < repeat; i++) {
+                Flowlog__DroppedSnapshot *d = xmalloc(sizeof *d);
+
+                flowlog__dropped_snapshot__init(d);
+                d->seq = seq + i;
+                d->start_ms = start + i * (end - start);
+                d->end_ms = end + i * (end - start);
+                d->n_records = n_records;
+                snap.drops = xrealloc(snap.drops, (snap.n_drops + 1)
+                                      * sizeof *snap.drops);
+                snap.drops[snap.n_drops++] = d;
+            }
+        } else if (!strncmp(*a, "unlisted=", 9)) {
+            unsigned long long int n, records;
+
+            if (sscanf(*a + 9, "%llu:%llu", &n, &records) != 2) {
+                fail("%s: expected unlisted=N:RECORDS", *a);
+            }
+            snap.unlisted = n;
+            snap.unlisted_records = records;
         } else {
             fail("%s: unknown snapshot option", *a);
         }
@@ -565,6 +609,14 @@ cmd_end(void)
     begin.start_ms = snap.start;
     begin.end_ms = snap.end;
     begin.n_records = snap.n >= 0 ? snap.n : snap.n_records;
+    begin.has_logger_dropped = snap.dropped >= 0;
+    begin.logger_dropped = MAX(snap.dropped, 0);
+    begin.dropped_snapshots = snap.drops;
+    begin.n_dropped_snapshots = snap.n_drops;
+    begin.has_dropped_unlisted = snap.unlisted >= 0;
+    begin.dropped_unlisted = MAX(snap.unlisted, 0);
+    begin.has_dropped_unlisted_records = snap.unlisted >= 0;
+    begin.dropped_unlisted_records = snap.unlisted_records;
 
     Flowlog__Message msg = FLOWLOG__MESSAGE__INIT;
     msg.body_case = FLOWLOG__MESSAGE__BODY_SNAPSHOT_BEGIN;
@@ -591,6 +643,12 @@ cmd_end(void)
         record_free(snap.records[i]);
     }
     snap.n_records = 0;
+    for (size_t i = 0; i < snap.n_drops; i++) {
+        free(snap.drops[i]);
+    }
+    free(snap.drops);
+    snap.drops = NULL;
+    snap.n_drops = 0;
     snap.active = false;
 }
 

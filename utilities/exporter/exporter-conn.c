@@ -312,6 +312,8 @@ handle_begin(struct exporter_conn *c, Flowlog__Message *msg)
                          b->logger->name);
     }
 
+    exporter_logger_vswitchd_drops(b);
+
     c->begin = msg;
     c->n_received = 0;
     c->size = 0;

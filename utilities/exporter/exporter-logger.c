@@ -20,11 +20,13 @@
 #include <string.h>
 
 #include "lib/flowlog-config.h"
+#include "lib/flowlog-msg.h"
 #include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "svec.h"
+#include "timeval.h"
 #include "util.h"
 #include "utilities/exporter/exporter-worker.h"
 
@@ -52,7 +54,21 @@ struct probe_job {
     char *reason;
 };
 
+/* What ovs-vswitchd reported of a logger's snapshots that it dropped past
+ * its flowlog-queue-max-bytes (SnapshotBegin), since the exporter started.
+ * Kept apart from 'loggers': snapshots may arrive before the logger's
+ * LoggerConfig or after its deletion. */
+struct vswitchd_drops {
+    char *boot_uuid;            /* The run that 'counted' is of. */
+    uint64_t counted;           /* Its logger_dropped, counted already. */
+    uint64_t n, n_records;      /* Counted in all, of every run. */
+    char *last_boot_uuid;       /* The last one named, if 'last_seq'. */
+    uint64_t last_seq, last_n_records;
+    long long int last_start, last_end;
+};
+
 static struct shash loggers = SHASH_INITIALIZER(&loggers);
+static struct shash drops = SHASH_INITIALIZER(&drops);
 static struct sink_config *config;      /* A reference. */
 static exporter_logger_notify_func *notify;
 static uint64_t next_probe_id = 1;
@@ -79,10 +95,25 @@ logger_destroy(struct logger *l)
     }
 }
 
+static void
+vswitchd_drops_destroy(struct vswitchd_drops *d)
+{
+    if (d) {
+        free(d->boot_uuid);
+        free(d->last_boot_uuid);
+        free(d);
+    }
+}
+
 void
 exporter_loggers_destroy(void)
 {
     struct shash_node *node;
+
+    SHASH_FOR_EACH_SAFE (node, &drops) {
+        vswitchd_drops_destroy(node->data);
+        shash_delete(&drops, node);
+    }
 
     SHASH_FOR_EACH_SAFE (node, &loggers) {
         logger_destroy(node->data);
@@ -302,6 +333,92 @@ exporter_logger_delete(const char *name)
         VLOG_INFO("logger %s: deleted", name);
         logger_destroy(l);
     }
+    vswitchd_drops_destroy(shash_find_and_delete(&drops, name));
+}
+
+static char *
+format_ms(long long int ms)
+{
+    return xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z", ms, true);
+}
+
+/* Logs and counts the snapshots of 'b''s logger that ovs-vswitchd says
+ * 'b' it dropped past its flowlog-queue-max-bytes, except those counted
+ * already (ovs-vswitchd reports them until a snapshot that reported them
+ * is acknowledged, so a resent snapshot reports them again). */
+void
+exporter_logger_vswitchd_drops(const Flowlog__SnapshotBegin *b)
+{
+    const char *name = b->logger->name;
+
+    if (!b->has_logger_dropped) {
+        return;                 /* An ovs-vswitchd that does not say. */
+    }
+
+    struct vswitchd_drops *d = shash_find_data(&drops, name);
+    if (!d) {
+        d = xzalloc(sizeof *d);
+        shash_add(&drops, name, d);
+    }
+    if (!nullable_string_is_equal(d->boot_uuid, b->boot_uuid)) {
+        free(d->boot_uuid);
+        d->boot_uuid = xstrdup(b->boot_uuid);
+        d->counted = 0;
+    }
+    if (b->logger_dropped <= d->counted) {
+        return;
+    }
+
+    /* The last 'n_new' of those reported are new to us: listed ones, and
+     * before them, maybe, some of those not listed. */
+    uint64_t n_listed = b->n_dropped_snapshots;
+    uint64_t n_unlisted = b->has_dropped_unlisted ? b->dropped_unlisted : 0;
+    uint64_t n_new = MIN(b->logger_dropped - d->counted,
+                         n_listed + n_unlisted);
+    d->counted = b->logger_dropped;
+    if (!n_new) {
+        return;
+    }
+
+    size_t first = n_listed - MIN(n_new, n_listed);
+    uint64_t unlisted_new = n_new - (n_listed - first);
+    uint64_t records = 0;
+    if (unlisted_new && unlisted_new == n_unlisted) {
+        records = b->dropped_unlisted_records;
+    }
+    for (size_t i = first; i < n_listed; i++) {
+        records += b->dropped_snapshots[i]->n_records;
+    }
+    d->n += n_new;
+    d->n_records += records;
+
+    VLOG_WARN("logger %s: ovs-vswitchd (boot %s) dropped %"PRIu64
+              " snapshots (%"PRIu64" records) before snapshot %"PRIu64
+              ", past its flowlog-queue-max-bytes", name, b->boot_uuid,
+              n_new, records, b->seq);
+    if (unlisted_new) {
+        VLOG_WARN("logger %s: ovs-vswitchd (boot %s) dropped %"PRIu64
+                  " earlier snapshots that it no longer names", name,
+                  b->boot_uuid, unlisted_new);
+    }
+    for (size_t i = first; i < n_listed; i++) {
+        const Flowlog__DroppedSnapshot *dr = b->dropped_snapshots[i];
+        char *start = format_ms(dr->start_ms);
+        char *end = format_ms(dr->end_ms);
+
+        VLOG_WARN("logger %s: ovs-vswitchd (boot %s) dropped snapshot "
+                  "%"PRIu64": %s to %s, %"PRIu64" records", name,
+                  b->boot_uuid, dr->seq, start, end, dr->n_records);
+        free(start);
+        free(end);
+
+        free(d->last_boot_uuid);
+        d->last_boot_uuid = xstrdup(b->boot_uuid);
+        d->last_seq = dr->seq;
+        d->last_start = dr->start_ms;
+        d->last_end = dr->end_ms;
+        d->last_n_records = dr->n_records;
+    }
 }
 
 /* Sends logger 'name''s state again (its spool counters changed). */
@@ -354,6 +471,23 @@ exporter_loggers_format(struct ds *s)
             ds_put_format(s, "\n    reason: %s", l->reason);
         }
         ds_put_char(s, '\n');
+
+        const struct vswitchd_drops *d = shash_find_data(&drops, l->name);
+        if (d && d->n) {
+            ds_put_format(s, "    dropped by ovs-vswitchd: %"PRIu64
+                          " snapshots, %"PRIu64" records\n", d->n,
+                          d->n_records);
+        }
+        if (d && d->last_boot_uuid) {
+            char *start = format_ms(d->last_start);
+            char *end = format_ms(d->last_end);
+
+            ds_put_format(s, "    last dropped: snapshot %s/%"PRIu64", %s "
+                          "to %s, %"PRIu64" records\n", d->last_boot_uuid,
+                          d->last_seq, start, end, d->last_n_records);
+            free(start);
+            free(end);
+        }
     }
     free(nodes);
 }

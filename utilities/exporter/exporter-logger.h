@@ -24,6 +24,7 @@
  * delivery of one of its files. */
 
 #include <stdbool.h>
+#include "lib/flowlog-msg.h"
 #include "lib/flowlog-sink.h"
 
 struct ds;
@@ -50,6 +51,9 @@ void exporter_logger_renotify(const char *name);
 void exporter_logger_delivered(const char *name, const char *target,
                                const char *credentials,
                                enum sink_status, const char *reason);
+
+/* Counts and logs what SnapshotBegin 'b' says ovs-vswitchd dropped. */
+void exporter_logger_vswitchd_drops(const Flowlog__SnapshotBegin *b);
 
 void exporter_loggers_format(struct ds *);
 

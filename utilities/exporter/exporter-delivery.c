@@ -32,6 +32,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "random.h"
+#include "socket-util.h"
 #include "timeval.h"
 #include "util.h"
 #include "utilities/exporter/exporter-logger.h"
@@ -237,27 +238,30 @@ put_to_ofpbuf(void *out, const void *data, size_t size)
 static int
 write_to_fd(void *fdp, const void *data, size_t size)
 {
-    int fd = *(int *) fdp;
-    const char *p = data;
+    size_t written;
 
-    while (size > 0) {
-        ssize_t n = write(fd, p, size);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno;
-        }
-        p += n;
-        size -= n;
-    }
-    return 0;
+    return write_fully(*(int *) fdp, data, size, &written);
+}
+
+/* What a file of snapshot 'b' says of its logger and interval. */
+static struct flowlog_context
+snapshot_context(const Flowlog__SnapshotBegin *b)
+{
+    const Flowlog__LoggerConfig *lc = b->logger;
+
+    return (struct flowlog_context) {
+        .region = lc->region,
+        .host = lc->system_id,
+        .logger = lc->name,
+        .interval_start_ms = b->start_ms,
+        .interval_end_ms = b->end_ms,
+    };
 }
 
 /* Renders the snapshot that 'r' reads into a new temporary file in the
- * spool directory, one frame of records at a time.  Returns its fd,
- * positioned at its start, with its size in '*sizep', or -1 with an
- * error in '*errorp' and the errno value in '*retvalp'. */
+ * spool directory (unlinked at once: it goes when its fd is closed), one
+ * frame of records at a time.  Returns its fd, with its size in '*sizep',
+ * or -1 with an error in '*errorp' and the errno value in '*retvalp'. */
 static int
 render_to_file(const struct delivery_job *job,
                struct exporter_spool_reader *r,
@@ -304,10 +308,6 @@ render_to_file(const struct delivery_job *job,
         *errorp = xasprintf("writing the file to upload in the spool "
                             "failed (%s)", ovs_strerror(retval));
     }
-    if (!retval && lseek(fd, 0, SEEK_SET) < 0) {
-        retval = errno;
-        *errorp = xasprintf("lseek failed (%s)", ovs_strerror(retval));
-    }
     if (retval) {
         close(fd);
         fd = -1;
@@ -338,14 +338,7 @@ render_in_memory(struct delivery_job *job,
         return;
     }
 
-    const Flowlog__LoggerConfig *lc = b->logger;
-    struct flowlog_context ctx = {
-        .region = lc->region,
-        .host = lc->system_id,
-        .logger = lc->name,
-        .interval_start_ms = b->start_ms,
-        .interval_end_ms = b->end_ms,
-    };
+    struct flowlog_context ctx = snapshot_context(b);
     ofpbuf_init(&file, 0);
     struct flowlog_file_writer *w
         = flowlog_file_writer_create(opts, &ctx, put_to_ofpbuf, &file);
@@ -409,13 +402,7 @@ deliver_work(void *job_)
                                          job->cfg, &job->sink, &job->reason);
     }
     if (job->status == SINK_OK) {
-        struct flowlog_context ctx = {
-            .region = lc->region,
-            .host = lc->system_id,
-            .logger = lc->name,
-            .interval_start_ms = b->start_ms,
-            .interval_end_ms = b->end_ms,
-        };
+        struct flowlog_context ctx = snapshot_context(b);
         uint64_t size;
         int retval;
         int fd = render_to_file(job, r, &opts, &ctx, &size, &retval,

@@ -37,6 +37,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "socket-util.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -831,25 +832,6 @@ exporter_spool_logger_failing(struct exporter_spool *spool,
 
 /* Receiving. */
 
-static int
-write_fully(int fd, const void *data, size_t size)
-{
-    const char *p = data;
-
-    while (size > 0) {
-        ssize_t n = write(fd, p, size);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno;
-        }
-        p += n;
-        size -= n;
-    }
-    return 0;
-}
-
 static void
 writer_release(struct exporter_spool *spool, struct exporter_spool_writer *w)
 {
@@ -895,7 +877,8 @@ writer_put(struct exporter_spool *spool, struct exporter_spool_writer *w,
         return ENOBUFS;
     }
 
-    int retval = write_fully(w->fd, data, size);
+    size_t written;
+    int retval = write_fully(w->fd, data, size, &written);
     if (retval) {
         return retval;
     }

@@ -24,7 +24,6 @@
 #include "lib/flowlog-config.h"
 #include "lib/flowlog-record.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/ofpbuf.h"
 #include "util.h"
 
 /* Rendered text is handed on in pieces of about this size. */
@@ -166,29 +165,6 @@ flowlog_file_writer_finish(struct flowlog_file_writer *w, uint64_t *sizep)
     ds_destroy(&w->text);
     free(w);
     return error;
-}
-
-static int
-put_to_ofpbuf(void *out, const void *data, size_t size)
-{
-    ofpbuf_put(out, data, size);
-    return 0;
-}
-
-/* Appends to 'out' the bytes of the file that holds the 'n_records'
- * records of 'records' for the logger configured as 'opts' (see
- * flowlog_file_writer_create()). */
-void
-flowlog_file_render(const struct flowlog_logger_opts *opts,
-                    const struct flowlog_context *ctx,
-                    const struct flowlog_record *records, size_t n_records,
-                    struct ofpbuf *out)
-{
-    struct flowlog_file_writer *w
-        = flowlog_file_writer_create(opts, ctx, put_to_ofpbuf, out);
-
-    ignore(flowlog_file_writer_put(w, records, n_records));
-    ignore(flowlog_file_writer_finish(w, NULL));
 }
 
 /* The file name extension for 'opts': ".csv", ".jsonl", plus ".gz". */

@@ -29,7 +29,6 @@
 struct flowlog_context;
 struct flowlog_logger_opts;
 struct flowlog_record;
-struct ofpbuf;
 
 /* Writing a file piece by piece. */
 struct flowlog_file_writer;
@@ -42,10 +41,6 @@ int flowlog_file_writer_put(struct flowlog_file_writer *,
                             const struct flowlog_record *, size_t n);
 int flowlog_file_writer_finish(struct flowlog_file_writer *, uint64_t *sizep);
 
-void flowlog_file_render(const struct flowlog_logger_opts *,
-                         const struct flowlog_context *,
-                         const struct flowlog_record *, size_t n_records,
-                         struct ofpbuf *out);
 char *flowlog_file_key(const struct flowlog_logger_opts *,
                        const char *prefix, const char *logger,
                        const char *system_id, long long int start_ms);

@@ -258,133 +258,91 @@ snapshot_context(const Flowlog__SnapshotBegin *b)
     };
 }
 
-/* Renders the snapshot that 'r' reads into a new temporary file in the
- * spool directory (unlinked at once: it goes when its fd is closed), one
- * frame of records at a time.  Returns its fd, with its size in '*sizep',
- * or -1 with an error in '*errorp' and the errno value in '*retvalp'. */
+/* Renders the snapshot that 'r' reads, one frame of records at a time,
+ * through 'write' (with 'aux'), and stores the file's size in '*sizep'.
+ * Returns 0, or an errno value with a message in '*errorp': with
+ * '*write_failedp' false from reading the spool file (EPROTO if it is
+ * corrupt), otherwise from 'write'. */
 static int
-render_to_file(const struct delivery_job *job,
-               struct exporter_spool_reader *r,
-               const struct flowlog_logger_opts *opts,
-               const struct flowlog_context *ctx, uint64_t *sizep,
-               int *retvalp, char **errorp)
+render(struct exporter_spool_reader *r,
+       const struct flowlog_logger_opts *opts,
+       const struct flowlog_context *ctx,
+       flowlog_file_write_func *write, void *aux,
+       uint64_t *sizep, bool *write_failedp, char **errorp)
+{
+    struct flowlog_file_writer *w
+        = flowlog_file_writer_create(opts, ctx, write, aux);
+    int read_error = 0, write_error = 0;
+
+    for (;;) {
+        const struct flowlog_record *records;
+        size_t n;
+
+        read_error = exporter_spool_reader_next(r, &records, &n, errorp);
+        if (read_error || !n) {
+            break;
+        }
+        write_error = flowlog_file_writer_put(w, records, n);
+        if (write_error) {
+            break;
+        }
+    }
+    int finish_error = flowlog_file_writer_finish(w, sizep);
+    if (!read_error && !write_error) {
+        write_error = finish_error;
+    }
+    if (write_error) {
+        *errorp = xasprintf("writing the file to upload failed (%s)",
+                            ovs_strerror(write_error));
+    }
+    *write_failedp = write_error != 0;
+    return read_error ? read_error : write_error;
+}
+
+static void render_and_put(struct delivery_job *,
+                           struct exporter_spool_reader **,
+                           const Flowlog__SnapshotBegin *,
+                           const struct flowlog_logger_opts *);
+
+/* Creates the temporary file that holds the file to upload, in the spool
+ * directory, and unlinks it at once: it goes when its fd is closed.
+ * Returns its fd, or a negative errno value with a message in '*errorp'. */
+static int
+create_upload_file(const struct delivery_job *job, char **errorp)
 {
     int dfd = exporter_spool_dir_fd(job->spool);
     char *tmp = xasprintf(".upload-%s.tmp", job->e->file_name);
-    int retval = 0;
 
     unlinkat(dfd, tmp, 0);
     int fd = openat(dfd, tmp,
                     O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        retval = errno;
+        fd = -errno;
         *errorp = xasprintf("cannot create a temporary file in the spool "
-                            "(%s)", ovs_strerror(retval));
-        goto out;
-    }
-    /* Nobody else needs its name: it goes when it is closed. */
-    unlinkat(dfd, tmp, 0);
-
-    struct flowlog_file_writer *w
-        = flowlog_file_writer_create(opts, ctx, write_to_fd, &fd);
-    for (;;) {
-        const struct flowlog_record *records;
-        size_t n;
-
-        retval = exporter_spool_reader_next(r, &records, &n, errorp);
-        if (retval || !n) {
-            break;
-        }
-        retval = flowlog_file_writer_put(w, records, n);
-        if (retval) {
-            *errorp = xasprintf("writing the file to upload in the spool "
-                                "failed (%s)", ovs_strerror(retval));
-            break;
-        }
-    }
-    int retval2 = flowlog_file_writer_finish(w, sizep);
-    if (!retval && retval2) {
-        retval = retval2;
-        *errorp = xasprintf("writing the file to upload in the spool "
-                            "failed (%s)", ovs_strerror(retval));
-    }
-    if (retval) {
-        close(fd);
-        fd = -1;
-    }
-
-out:
-    free(tmp);
-    *retvalp = retval;
-    return fd;
-}
-
-/* In a worker thread: renders the job's snapshot into memory and puts it
- * through the sink, for when the spool's file system has no room for the
- * file to upload. */
-static void
-render_in_memory(struct delivery_job *job,
-                 const struct flowlog_logger_opts *opts,
-                 const char *logger, const char *system_id)
-{
-    struct exporter_spool_reader *r;
-    const Flowlog__SnapshotBegin *b;
-    struct ofpbuf file;
-
-    job->load_error = exporter_spool_reader_open(job->spool, job->e, &r, &b,
-                                                 &job->reason);
-    if (job->load_error) {
-        job->load_failed = true;
-        return;
-    }
-
-    struct flowlog_context ctx = snapshot_context(b);
-    ofpbuf_init(&file, 0);
-    struct flowlog_file_writer *w
-        = flowlog_file_writer_create(opts, &ctx, put_to_ofpbuf, &file);
-    for (;;) {
-        const struct flowlog_record *records;
-        size_t n;
-
-        job->load_error = exporter_spool_reader_next(r, &records, &n,
-                                                     &job->reason);
-        if (job->load_error || !n) {
-            break;
-        }
-        ignore(flowlog_file_writer_put(w, records, n));
-    }
-    ignore(flowlog_file_writer_finish(w, NULL));
-    char *key = flowlog_file_key(opts, NULL, logger, system_id,
-                                 b->start_ms);
-    exporter_spool_reader_close(r);     /* Frees 'b'. */
-
-    if (job->load_error) {
-        job->load_failed = true;
+                            "(%s)", ovs_strerror(-fd));
     } else {
-        VLOG_INFO_RL(&rl, "%s: no room in the spool's file system for the "
-                     "file to upload: rendering %s in memory", job->target,
-                     key);
-        struct sink_body body = SINK_BODY_MEM(file.data, file.size);
-        job->status = sink_put(job->sink, key, &body, &job->reason);
+        unlinkat(dfd, tmp, 0);
     }
-    free(key);
-    ofpbuf_uninit(&file);
+    free(tmp);
+    return fd;
 }
 
 /* In a worker thread: renders the job's snapshot, read back from its spool
  * file one frame at a time, into a temporary file in the spool, and puts
- * that through the sink.  Touches only the job and what does not change
+ * that through the sink, which reads it as it sends it: neither takes
+ * memory in proportion to the snapshot.  Only when the spool's file system
+ * has no room for that file is it rendered in memory, so that delivery can
+ * still drain the spool.  Touches only the job and what does not change
  * while the job is in progress (the configuration, the spool entry's
  * file). */
 static void
 deliver_work(void *job_)
 {
     struct delivery_job *job = job_;
-    const struct exporter_spool_entry *e = job->e;
     struct exporter_spool_reader *r;
     const Flowlog__SnapshotBegin *b;
 
-    job->load_error = exporter_spool_reader_open(job->spool, e, &r, &b,
+    job->load_error = exporter_spool_reader_open(job->spool, job->e, &r, &b,
                                                  &job->reason);
     if (job->load_error) {
         job->load_failed = true;
@@ -399,48 +357,77 @@ deliver_work(void *job_)
     job->status = SINK_OK;
     if (!job->sink) {
         job->status = sink_open(job->target, job->credentials,
-                                         job->cfg, &job->sink, &job->reason);
+                                job->cfg, &job->sink, &job->reason);
     }
     if (job->status == SINK_OK) {
-        struct flowlog_context ctx = snapshot_context(b);
-        uint64_t size;
-        int retval;
-        int fd = render_to_file(job, r, &opts, &ctx, &size, &retval,
-                                &job->reason);
-        if (fd < 0 && (retval == ENOSPC || retval == EDQUOT)) {
-            /* The spool's file system is full: render in memory instead,
-             * so that delivery can still drain the spool. */
-            free(job->reason);
-            job->reason = NULL;
-            render_in_memory(job, &opts, lc->name, lc->system_id);
-        } else if (fd < 0 && retval == EPROTO) {
-            /* The spool file is corrupt. */
-            job->load_failed = true;
-            job->load_error = retval;
-        } else if (fd < 0) {
-            job->status = SINK_UNAVAILABLE;
-        } else {
-            char *key = flowlog_file_key(&opts, NULL, lc->name,
-                                         lc->system_id, b->start_ms);
-            /* Read as it is sent: uploading takes little memory. */
-            struct sink_body body = {
-                .data = NULL,
-                .fd = fd,
-                .offset = 0,
-                .size = size,
-            };
-            job->status = sink_put(job->sink, key, &body, &job->reason);
-            if (job->status == SINK_OK) {
-                VLOG_DBG("%s: delivered %s (%"PRIu64" bytes, %"PRIu64
-                         " records)", job->target, key, size, b->n_records);
-            }
-            free(key);
-            close(fd);
+        render_and_put(job, &r, b, &opts);
+    }
+    flowlog_logger_opts_destroy(&opts);
+    exporter_spool_reader_close(r);
+}
+
+/* deliver_work()'s rendering and upload of the snapshot that '*rp' reads
+ * (it may be read again, with a new reader), which starts with 'b'. */
+static void
+render_and_put(struct delivery_job *job, struct exporter_spool_reader **rp,
+               const Flowlog__SnapshotBegin *b,
+               const struct flowlog_logger_opts *opts)
+{
+    const Flowlog__LoggerConfig *lc = b->logger;
+    struct flowlog_context ctx = snapshot_context(b);
+    char *key = flowlog_file_key(opts, NULL, lc->name, lc->system_id,
+                                 b->start_ms);
+    struct sink_body body = { .fd = -1 };
+    struct ofpbuf file;
+    bool write_failed = true;
+    int retval;
+
+    ofpbuf_init(&file, 0);
+    int fd = create_upload_file(job, &job->reason);
+    if (fd >= 0) {
+        retval = render(*rp, opts, &ctx, write_to_fd, &fd, &body.size,
+                        &write_failed, &job->reason);
+        body.fd = fd;
+    } else {
+        retval = -fd;
+    }
+    if (write_failed && (retval == ENOSPC || retval == EDQUOT)) {
+        VLOG_INFO_RL(&rl, "%s: no room in the spool's file system for the "
+                     "file to upload: rendering %s in memory", job->target,
+                     key);
+        free(job->reason);
+        job->reason = NULL;
+        exporter_spool_reader_close(*rp);
+        retval = exporter_spool_reader_open(job->spool, job->e, rp, &b,
+                                            &job->reason);
+        write_failed = false;
+        if (!retval) {
+            ctx = snapshot_context(b);
+            retval = render(*rp, opts, &ctx, put_to_ofpbuf, &file,
+                            &body.size, &write_failed, &job->reason);
+            body.data = file.data;
         }
     }
 
-    flowlog_logger_opts_destroy(&opts);
-    exporter_spool_reader_close(r);
+    if (retval && !write_failed) {
+        /* The spool file cannot be read back. */
+        job->load_failed = true;
+        job->load_error = retval;
+    } else if (retval) {
+        job->status = SINK_UNAVAILABLE;
+    } else {
+        job->status = sink_put(job->sink, key, &body, &job->reason);
+        if (job->status == SINK_OK) {
+            VLOG_DBG("%s: delivered %s (%"PRIu64" bytes, %"PRIu64
+                     " records)", job->target, key, body.size,
+                     b->n_records);
+        }
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    ofpbuf_uninit(&file);
+    free(key);
 }
 
 /* In the main thread, once deliver_work() is done: the spool entry leaves

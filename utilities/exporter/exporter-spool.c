@@ -611,7 +611,7 @@ exporter_spool_knows(const struct exporter_spool *spool,
 /* True unless a write failed for want of space on the spool's file system
  * and it does not have room for 'size' bytes again yet (with a margin for
  * the directory and the file system's own blocks). */
-bool
+static bool
 exporter_spool_disk_has_room(struct exporter_spool *spool, uint64_t size)
 {
     struct statvfs vfs;

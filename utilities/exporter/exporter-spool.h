@@ -83,7 +83,6 @@ void exporter_spool_wait(struct exporter_spool *);
 
 bool exporter_spool_knows(const struct exporter_spool *,
                           const char *boot_uuid, uint64_t seq);
-bool exporter_spool_disk_has_room(struct exporter_spool *, uint64_t size);
 bool exporter_spool_has_room(struct exporter_spool *, const char *logger,
                              uint64_t size);
 

@@ -404,7 +404,7 @@ flowlog_utf8_xstrdup(const char *s_)
 #define CMP(A, B) if ((A) != (B)) { return (A) < (B) ? -1 : 1; }
 
 /* A total order used to print records deterministically: by port, status,
- * direction, protocol, addresses, ports, verdict. */
+ * direction, protocol, addresses, ports, verdict, then identity. */
 int
 flowlog_record_compare(const struct flowlog_record *a,
                        const struct flowlog_record *b)
@@ -427,5 +427,15 @@ flowlog_record_compare(const struct flowlog_record *a,
     CMP(a->ct_zone, b->ct_zone);
     CMP(a->rule_table, b->rule_table);
     CMP(ntohll(a->rule_cookie), ntohll(b->rule_cookie));
-    return 0;
+
+    /* The same port and flow under an identity that changed within the
+     * interval. */
+    const struct flowlog_identity *ia = a->id, *ib = b->id;
+    if (ia && ib) {
+        c = cmp_str(ia->iface_id, ib->iface_id);
+        c = c ? c : cmp_str(ia->vm_id, ib->vm_id);
+        c = c ? c : cmp_str(ia->subnet_id, ib->subnet_id);
+        c = c ? c : cmp_str(ia->vpc_id, ib->vpc_id);
+    }
+    return c;
 }

@@ -354,9 +354,27 @@ format_interval(struct ds *s, long long int start, long long int end)
     fl_format_time(s, end);
 }
 
+/* The oldest snapshot that the bound may drop to make room for 'newest':
+ * not the one being sent, and only one of an interval that ended before
+ * the newest's (loggers close at the same aligned times, so the snapshots
+ * of one close never push each other out).  NULL if there is none. */
+static struct fl_snapshot *
+droppable(const struct fl_snapshot *newest)
+{
+    struct fl_snapshot *s;
+
+    LIST_FOR_EACH (s, node, &queue) {
+        if (s != sending && s != newest && s->end < newest->end) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
 /* Takes ownership of 's' and queues it for the exporter.  Past
- * flowlog-queue-max-bytes the oldest snapshot (not the one being sent) is
- * dropped, counted, logged and reported in the next snapshot. */
+ * flowlog-queue-max-bytes the oldest snapshot of an earlier close (see
+ * droppable()) is dropped, counted, logged and reported in the next
+ * snapshot. */
 void
 fl_channel_push(struct fl_snapshot *s, uint64_t max_bytes)
 {
@@ -365,19 +383,8 @@ fl_channel_push(struct fl_snapshot *s, uint64_t max_bytes)
     queue_bytes += s->bytes;
     queue_len++;
 
-    while (queue_bytes > max_bytes && queue_len > 1) {
-        struct fl_snapshot *old;
-
-        old = CONTAINER_OF(ovs_list_front(&queue), struct fl_snapshot, node);
-        if (old == sending) {
-            if (old->node.next == &queue) {
-                break;
-            }
-            old = CONTAINER_OF(old->node.next, struct fl_snapshot, node);
-        }
-        if (old == s) {
-            break;
-        }
+    struct fl_snapshot *old;
+    while (queue_bytes > max_bytes && (old = droppable(s))) {
         struct ds iv = DS_EMPTY_INITIALIZER;
         format_interval(&iv, old->start, old->end);
         VLOG_WARN("snapshot queue over flowlog-queue-max-bytes=%"PRIu64": "
@@ -622,7 +629,10 @@ frame_snapshot(void)
         size_t n = 0, bytes = 0;
 
         while (n < max) {
-            flowlog_record_to_pb(&s->records[sending_next + n], &recs[n]);
+            struct flowlog_record rec;
+
+            fl_snapshot_record(s, sending_next + n, &rec);
+            flowlog_record_to_pb(&rec, &recs[n]);
             bytes += flowlog__record__get_packed_size(&recs[n]) + 8;
             if (n && bytes > FLOWLOG_MAX_FRAME / 4) {
                 break;

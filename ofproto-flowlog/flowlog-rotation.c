@@ -167,7 +167,8 @@ queue_push(struct fl_snapshot *s)
                             : FLOWLOG_QUEUE_MAX_BYTES_DEFAULT);
 }
 
-/* Turns closed interval 'iv' of 'l' into a snapshot on the queue. */
+/* Turns closed interval 'iv' of 'l' into a snapshot on the queue, which
+ * takes it over. */
 static void
 snapshot_emit(struct fl_logger *l, struct fl_interval *iv)
 {
@@ -214,7 +215,6 @@ fl_logger_close_all(struct fl_logger *l)
     }
     LIST_FOR_EACH_POP (iv, node, &l->closing) {
         snapshot_emit(l, iv);
-        ovsrcu_postpone(fl_interval_destroy, iv);
     }
     struct fl_ivset *old = logger_ivset(l);
     ovsrcu_set(&l->ivset, NULL);
@@ -289,7 +289,6 @@ fl_logger_rotate(struct fl_logger *l)
         }
         ovs_list_remove(&iv->node);
         snapshot_emit(l, iv);
-        fl_interval_destroy(iv);
     }
     if (republish) {
         logger_publish(l, cur);

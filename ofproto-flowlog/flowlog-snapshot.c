@@ -24,13 +24,16 @@
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-table.h"
 #include "openvswitch/dynamic-string.h"
+#include "ovs-rcu.h"
 #include "util.h"
 
-/* Returns a new snapshot, number 'seq', of the records of interval 'iv' of
- * logger 'l' (with a NODATA record for each of its ports without one), with
- * the logger's current options and the host's region and system-id. */
+/* Returns a new snapshot, number 'seq', of the records of closed interval
+ * 'iv' of logger 'l' (with a NODATA record for each of its ports without
+ * one), with the logger's current options and the host's region and
+ * system-id.  Takes ownership of 'iv': the snapshot reads its records
+ * where they are, so that closing an interval does not copy them. */
 struct fl_snapshot *
-fl_snapshot_create(const struct fl_logger *l, const struct fl_interval *iv,
+fl_snapshot_create(const struct fl_logger *l, struct fl_interval *iv,
                    uint64_t seq)
 {
     struct fl_snapshot *s = xzalloc(sizeof *s);
@@ -46,31 +49,56 @@ fl_snapshot_create(const struct fl_logger *l, const struct fl_interval *iv,
     }
     s->start = iv->start;
     s->end = iv->end;
-    s->n_records = fl_interval_records(iv, l, true, &s->records);
-
-    /* The records point to binding identities: keep those alive. */
-    s->bindings = xmalloc(MAX(s->n_records, 1) * sizeof *s->bindings);
+    s->iv = iv;
+    s->n_records = fl_interval_freeze(iv, l, true, &s->refs, &s->extra);
+    s->n_extra = 0;
     for (size_t i = 0; i < s->n_records; i++) {
-        struct fl_binding *b = CONTAINER_OF(s->records[i].id,
-                                            struct fl_binding, id);
-        if (!s->n_bindings || s->bindings[s->n_bindings - 1] != b) {
-            s->bindings[s->n_bindings++] = fl_binding_ref(b);
-        }
+        s->n_extra += !s->refs[i].r;
+    }
+    fl_interval_release(iv);
+
+    /* The records of 'iv' hold their bindings through it; NODATA records
+     * point to the logger's bindings: keep those alive. */
+    s->bindings = xmalloc(MAX(s->n_extra, 1) * sizeof *s->bindings);
+    for (size_t i = 0; i < s->n_extra; i++) {
+        s->bindings[i] = fl_binding_ref(CONTAINER_OF(s->extra[i].id,
+                                                     struct fl_binding, id));
     }
 
     s->bytes = (FL_SNAPSHOT_BASE_BYTES
-                + s->n_records * FL_SNAPSHOT_RECORD_BYTES);
+                + (s->n_records - s->n_extra) * fl_snapshot_record_bytes()
+                + s->n_extra * (sizeof *s->extra + sizeof *s->refs));
     return s;
+}
+
+/* The memory a record of a snapshot holds in ovs-vswitchd, as the queue
+ * bound counts it. */
+size_t
+fl_snapshot_record_bytes(void)
+{
+    return fl_record_memory() + sizeof(struct fl_frozen_ref);
+}
+
+/* Record 'i' (in file order) of 's', into 'out'. */
+void
+fl_snapshot_record(const struct fl_snapshot *s, size_t i,
+                   struct flowlog_record *out)
+{
+    fl_frozen_get(s->iv, &s->refs[i], out);
 }
 
 void
 fl_snapshot_free(struct fl_snapshot *s)
 {
-    for (size_t i = 0; i < s->n_bindings; i++) {
+    for (size_t i = 0; i < s->n_extra; i++) {
         fl_binding_unref(s->bindings[i]);
     }
     free(s->bindings);
-    free(s->records);
+    free(s->refs);
+    free(s->extra);
+    /* A snapshot of an interval closed without waiting (exit, deleted
+     * logger) may still be read by a handler thread. */
+    ovsrcu_postpone(fl_interval_destroy, s->iv);
     free(s->logger);
     free(s->region);
     free(s->host);
@@ -104,7 +132,10 @@ fl_snapshot_format_csv(struct ds *s, const struct fl_snapshot *snap)
     };
     flowlog_csv_header(s, snap->opts.fields, snap->opts.n_fields);
     for (size_t i = 0; i < snap->n_records; i++) {
-        flowlog_csv_record(s, snap->opts.fields, snap->opts.n_fields,
-                           &snap->records[i], &ctx);
+        struct flowlog_record r;
+
+        fl_snapshot_record(snap, i, &r);
+        flowlog_csv_record(s, snap->opts.fields, snap->opts.n_fields, &r,
+                           &ctx);
     }
 }

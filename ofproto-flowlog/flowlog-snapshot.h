@@ -27,6 +27,7 @@
 
 struct ds;
 struct fl_binding;
+struct fl_frozen_ref;
 struct fl_interval;
 struct fl_logger;
 struct flowlog_record;
@@ -39,26 +40,35 @@ struct fl_snapshot {
     char *host;
     struct flowlog_logger_opts opts;
     long long int start, end;   /* Wall ms. */
+
+    /* The records, in file order: the closed interval itself (not a copy)
+     * and its SKIPDATA and NODATA records.  Read with fl_snapshot_record(). */
+    struct fl_interval *iv;
     size_t n_records;
-    struct flowlog_record *records;
-    size_t n_bindings;
-    struct fl_binding **bindings;   /* References for 'records[i].id'. */
-    size_t bytes;               /* Estimated size on the channel. */
+    struct fl_frozen_ref *refs;
+    size_t n_extra;
+    struct flowlog_record *extra;
+    struct fl_binding **bindings;   /* References for 'extra[i].id'. */
+
+    size_t bytes;               /* Memory it holds (see below). */
     uint64_t drops_reported;    /* Its logger's drops (counted from 1) up
                                  * to which its SnapshotBegin last
                                  * reported them. */
 };
 
-/* What the queue bound counts for a snapshot: a fixed part (header, logger
- * options, identities) and a part per record.  About 160 bytes is what a
- * record with UUID identities takes in a SnapshotRecords frame. */
+/* What the queue bound counts for a snapshot: the memory it holds in
+ * ovs-vswitchd, a fixed part for the snapshot itself and, per record, the
+ * record as the interval held it (fl_record_memory()) and its reference
+ * in file order; a SKIPDATA or NODATA record is a struct flowlog_record and
+ * its reference. */
 #define FL_SNAPSHOT_BASE_BYTES 256
-#define FL_SNAPSHOT_RECORD_BYTES 160
 
 struct fl_snapshot *fl_snapshot_create(const struct fl_logger *,
-                                       const struct fl_interval *,
-                                       uint64_t seq);
+                                       struct fl_interval *, uint64_t seq);
 void fl_snapshot_free(struct fl_snapshot *);
+void fl_snapshot_record(const struct fl_snapshot *, size_t i,
+                        struct flowlog_record *);
+size_t fl_snapshot_record_bytes(void);
 
 void fl_snapshot_format_line(struct ds *, const struct fl_snapshot *);
 void fl_snapshot_format_csv(struct ds *, const struct fl_snapshot *);

@@ -69,10 +69,14 @@ fl_records_total(void)
     return n;
 }
 
+/* The memory a record takes in ovs-vswitchd: its allocation (glibc's
+ * malloc() adds an 8-byte header and rounds to 16 bytes) and its share of
+ * the interval's cmap (buckets of 64 bytes for 5 entries, between 42% and
+ * 85% full: 24 bytes in the middle). */
 size_t
-fl_record_size(void)
+fl_record_memory(void)
 {
-    return sizeof(struct fl_record);
+    return ROUND_UP(sizeof(struct fl_record) + 8, 16) + 24;
 }
 
 static uint32_t
@@ -132,7 +136,7 @@ fl_interval_destroy(struct fl_interval *iv)
         free(r);
         n++;
     }
-    atomic_sub_relaxed(&fl_n_records, n, &(uint64_t) {0});
+    atomic_sub_relaxed(&fl_n_records, n - iv->n_released, &(uint64_t) {0});
 
     struct fl_ivport *p;
     CMAP_FOR_EACH (p, node, &iv->ports) {
@@ -451,48 +455,40 @@ port_reattached(const struct fl_logger *logger, const struct fl_binding *b)
     return false;
 }
 
-static int
-compare_records(const void *a_, const void *b_)
+/* Converts record 'r' of interval 'iv' into 'out'. */
+static void
+record_get(const struct fl_interval *iv, const struct fl_record *r,
+           struct flowlog_record *out)
 {
-    return flowlog_record_compare(a_, b_);
+    uint32_t first, last;
+    uint8_t flags;
+
+    memset(out, 0, sizeof *out);
+    record_from_key(out, &r->key);
+    out->id = &r->binding->id;
+    out->status = FL_STATUS_OK;
+    atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->packets,
+                        &out->packets);
+    atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->bytes,
+                        &out->bytes);
+    atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->first, &first);
+    atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->last, &last);
+    atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->flags, &flags);
+    out->tcp_flags = flags;
+    out->first_ms = iv->start + first;
+    out->last_ms = iv->start + last;
 }
 
-/* Collects the records of 'iv' into a malloc()'d array '*recs' (sorted) and
- * returns how many.  Each port with skipped packets gets its SKIPDATA record;
- * with 'with_nodata', each binding of 'logger' that was attached during the
- * interval and has no record gets its NODATA record.  The identities point
- * into bindings that 'iv' or 'logger' reference. */
-size_t
-fl_interval_records(const struct fl_interval *iv,
-                    const struct fl_logger *logger, bool with_nodata,
-                    struct flowlog_record **recs)
+/* Appends to '*out' (with '*n' used of '*allocated') a SKIPDATA record for
+ * each port of 'iv' with skipped packets and, with 'with_nodata', a NODATA
+ * record for each binding of 'logger' that was attached during the
+ * interval and has no record. */
+static void
+interval_extra_records(const struct fl_interval *iv,
+                       const struct fl_logger *logger, bool with_nodata,
+                       struct flowlog_record **out, size_t *n,
+                       size_t *allocated)
 {
-    size_t n = 0, allocated = cmap_count(&iv->records) + 8;
-    struct flowlog_record *out = xmalloc(allocated * sizeof *out);
-    struct fl_record *r;
-
-    CMAP_FOR_EACH (r, node, &iv->records) {
-        uint32_t first, last;
-        uint8_t flags;
-
-        if (n >= allocated) {
-            out = x2nrealloc(out, &allocated, sizeof *out);
-        }
-        struct flowlog_record *rec = &out[n++];
-        memset(rec, 0, sizeof *rec);
-        record_from_key(rec, &r->key);
-        rec->id = &r->binding->id;
-        rec->status = FL_STATUS_OK;
-        atomic_read_relaxed(&r->packets, &rec->packets);
-        atomic_read_relaxed(&r->bytes, &rec->bytes);
-        atomic_read_relaxed(&r->first, &first);
-        atomic_read_relaxed(&r->last, &last);
-        atomic_read_relaxed(&r->flags, &flags);
-        rec->tcp_flags = flags;
-        rec->first_ms = iv->start + first;
-        rec->last_ms = iv->start + last;
-    }
-
     struct fl_ivport *p;
     CMAP_FOR_EACH (p, node, &iv->ports) {
         uint64_t packets;
@@ -501,10 +497,10 @@ fl_interval_records(const struct fl_interval *iv,
         if (!packets) {
             continue;
         }
-        if (n >= allocated) {
-            out = x2nrealloc(out, &allocated, sizeof *out);
+        if (*n >= *allocated) {
+            *out = x2nrealloc(*out, allocated, sizeof **out);
         }
-        struct flowlog_record *rec = &out[n++];
+        struct flowlog_record *rec = &(*out)[(*n)++];
         uint32_t first, last;
 
         memset(rec, 0, sizeof *rec);
@@ -531,10 +527,10 @@ fl_interval_records(const struct fl_interval *iv,
             if (ivport_find(iv, b)) {
                 continue;
             }
-            if (n >= allocated) {
-                out = x2nrealloc(out, &allocated, sizeof *out);
+            if (*n >= *allocated) {
+                *out = x2nrealloc(*out, allocated, sizeof **out);
             }
-            struct flowlog_record *rec = &out[n++];
+            struct flowlog_record *rec = &(*out)[(*n)++];
             memset(rec, 0, sizeof *rec);
             rec->id = &b->id;
             rec->status = FL_STATUS_NODATA;
@@ -544,8 +540,104 @@ fl_interval_records(const struct fl_interval *iv,
             rec->last_ms = iv->end;
         }
     }
+}
 
-    qsort(out, n, sizeof *out, compare_records);
+/* The record that 'ref' of a frozen interval 'iv' stands for, into 'out'. */
+void
+fl_frozen_get(const struct fl_interval *iv, const struct fl_frozen_ref *ref,
+              struct flowlog_record *out)
+{
+    if (ref->r) {
+        record_get(iv, ref->r, out);
+    } else {
+        *out = *ref->x;
+    }
+}
+
+/* The order of records in files, for references: the record's key and
+ * identity decide (flowlog_record_compare() reads nothing else). */
+static int
+compare_refs(const void *a_, const void *b_)
+{
+    const struct fl_frozen_ref *a = a_, *b = b_;
+    struct flowlog_record ra, rb;
+
+    if (a->r) {
+        memset(&ra, 0, sizeof ra);
+        record_from_key(&ra, &a->r->key);
+        ra.id = &a->r->binding->id;
+    }
+    if (b->r) {
+        memset(&rb, 0, sizeof rb);
+        record_from_key(&rb, &b->r->key);
+        rb.id = &b->r->binding->id;
+    }
+    return flowlog_record_compare(a->r ? &ra : a->x, b->r ? &rb : b->x);
+}
+
+/* Lists the records of 'iv' in file order, without copying them: returns
+ * how many and sets '*refs' to a malloc()'d array of references, which
+ * point into 'iv' or into the malloc()'d array '*extra' of its SKIPDATA and
+ * (with 'with_nodata') NODATA records.  A record is read with
+ * fl_frozen_get(), so its counters are the ones at that time.  Records
+ * inserted into 'iv' later are not listed.  Identities point into bindings
+ * that 'iv' or 'logger' reference. */
+size_t
+fl_interval_freeze(const struct fl_interval *iv,
+                   const struct fl_logger *logger, bool with_nodata,
+                   struct fl_frozen_ref **refs,
+                   struct flowlog_record **extra)
+{
+    size_t n_extra = 0, allocated = 8;
+    *extra = xmalloc(allocated * sizeof **extra);
+    interval_extra_records(iv, logger, with_nodata, extra, &n_extra,
+                           &allocated);
+
+    size_t n = 0, max = cmap_count(&iv->records) + n_extra;
+    struct fl_frozen_ref *v = xmalloc(MAX(max, 1) * sizeof *v);
+    struct fl_record *r;
+    CMAP_FOR_EACH (r, node, &iv->records) {
+        if (n >= max - n_extra) {
+            break;              /* Inserted since we counted. */
+        }
+        v[n++] = (struct fl_frozen_ref) { .r = r };
+    }
+    for (size_t i = 0; i < n_extra; i++) {
+        v[n++] = (struct fl_frozen_ref) { .x = &(*extra)[i] };
+    }
+    qsort(v, n, sizeof *v, compare_refs);
+    *refs = v;
+    return n;
+}
+
+/* Collects the records of 'iv' as fl_interval_freeze() lists them into a
+ * malloc()'d array '*recs' and returns how many. */
+size_t
+fl_interval_records(const struct fl_interval *iv,
+                    const struct fl_logger *logger, bool with_nodata,
+                    struct flowlog_record **recs)
+{
+    struct fl_frozen_ref *refs;
+    struct flowlog_record *extra;
+    size_t n = fl_interval_freeze(iv, logger, with_nodata, &refs, &extra);
+    struct flowlog_record *out = xmalloc(MAX(n, 1) * sizeof *out);
+
+    for (size_t i = 0; i < n; i++) {
+        fl_frozen_get(iv, &refs[i], &out[i]);
+    }
+    free(refs);
+    free(extra);
     *recs = out;
     return n;
+}
+
+/* Interval 'iv' became a snapshot's: its records no longer count against
+ * flowlog-max-records. */
+void
+fl_interval_release(struct fl_interval *iv)
+{
+    size_t n = cmap_count(&iv->records) - iv->n_released;
+
+    iv->n_released += n;
+    atomic_sub_relaxed(&fl_n_records, n, &(uint64_t) {0});
 }

@@ -28,6 +28,8 @@
 #include "ovs-atomic.h"
 
 struct fl_close_waiter;
+struct fl_record;
+struct flowlog_record;
 
 /* The record key of one target of a datapath flow. */
 struct fl_key {
@@ -88,6 +90,8 @@ struct fl_interval {
     atomic_bool quiesced;       /* No thread can still update it. */
     bool unpublished;
     struct fl_close_waiter *waiter;   /* Whom to tell when closed, if any. */
+    size_t n_released;          /* Records no longer counted against
+                                 * flowlog-max-records. */
 };
 
 /* A logger's open intervals, oldest first (RCU, immutable). */
@@ -101,6 +105,20 @@ struct fl_interval *fl_interval_create(long long int start,
 void fl_interval_destroy(struct fl_interval *);
 void fl_interval_totals(const struct fl_interval *, uint64_t *packets,
                         uint64_t *bytes, uint64_t *skipped);
+/* A record of a frozen interval: one of its records or, for SKIPDATA and
+ * NODATA records, one made when it was frozen. */
+struct fl_frozen_ref {
+    const struct fl_record *r;          /* NULL for one of 'x'. */
+    const struct flowlog_record *x;
+};
+
+size_t fl_interval_freeze(const struct fl_interval *,
+                          const struct fl_logger *, bool with_nodata,
+                          struct fl_frozen_ref **,
+                          struct flowlog_record **extra);
+void fl_frozen_get(const struct fl_interval *, const struct fl_frozen_ref *,
+                   struct flowlog_record *);
+void fl_interval_release(struct fl_interval *);
 size_t fl_interval_records(const struct fl_interval *,
                            const struct fl_logger *, bool with_nodata,
                            struct flowlog_record **);
@@ -108,6 +126,6 @@ size_t fl_interval_records(const struct fl_interval *,
 /* Records on this host, all loggers and open intervals together, and the
  * size of one. */
 uint64_t fl_records_total(void);
-size_t fl_record_size(void);
+size_t fl_record_memory(void);
 
 #endif /* flowlog-table.h */

@@ -224,7 +224,7 @@ flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
                           h->table_drop);
             ds_put_format(&s, "records: %"PRIu64" of %u (%"PRIuSIZE" bytes "
                           "each)\n", fl_records_total(), h->max_records,
-                          fl_record_size());
+                          fl_record_memory());
             fl_channel_show(&s, h->queue_max_bytes);
         }
         fl_ovsdb_format_errors(&s);

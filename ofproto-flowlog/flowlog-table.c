@@ -69,6 +69,12 @@ fl_records_total(void)
     return n;
 }
 
+size_t
+fl_record_size(void)
+{
+    return sizeof(struct fl_record);
+}
+
 /* The memory a record takes in ovs-vswitchd: its allocation (glibc's
  * malloc() adds an 8-byte header and rounds to 16 bytes) and its share of
  * the interval's cmap (buckets of 64 bytes for 5 entries, between 42% and

@@ -126,6 +126,7 @@ size_t fl_interval_records(const struct fl_interval *,
 /* Records on this host, all loggers and open intervals together, and the
  * size of one. */
 uint64_t fl_records_total(void);
+size_t fl_record_size(void);
 size_t fl_record_memory(void);
 
 #endif /* flowlog-table.h */

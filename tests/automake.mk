@@ -35,6 +35,7 @@ TESTSUITE_AT = \
 	tests/flowlog-external-ids.at \
 	tests/flowlog-operator.at \
 	tests/flowlog-channel.at \
+	tests/flowlog-close.at \
 	tests/flowlog-files.at \
 	tests/exporter-files.at \
 	tests/exporter-channel.at \

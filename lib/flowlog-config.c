@@ -246,10 +246,10 @@ parse_option(const char *key, const char *value,
         } else if (!strcasecmp(value, "jsonl")) {
             opts->format = FL_FORMAT_JSONL;
         } else if (!strcasecmp(value, "parquet")) {
-            return xstrdup("format=parquet: not yet supported "
-                           "(use csv or jsonl)");
+            opts->format = FL_FORMAT_PARQUET;
         } else {
-            return xasprintf("format=%s: expected csv or jsonl", value);
+            return xasprintf("format=%s: expected csv, jsonl or parquet",
+                             value);
         }
     } else if (!strcmp(key, "compression")) {
         if (!strcasecmp(value, "gzip")) {
@@ -399,6 +399,14 @@ flowlog_filter_name(enum flowlog_filter f)
             : "drop");
 }
 
+const char *
+flowlog_format_name(enum flowlog_format f)
+{
+    return (f == FL_FORMAT_CSV ? "csv"
+            : f == FL_FORMAT_JSONL ? "jsonl"
+            : "parquet");
+}
+
 /* Appends the effective configuration in the logger string syntax. */
 void
 flowlog_logger_opts_format(const struct flowlog_logger_opts *opts,
@@ -415,7 +423,7 @@ flowlog_logger_opts_format(const struct flowlog_logger_opts *opts,
     }
     ds_put_format(s, ",target=%s,credentials=%s,format=%s,compression=%s",
                   opts->target, opts->credentials,
-                  opts->format == FL_FORMAT_CSV ? "csv" : "jsonl",
+                  flowlog_format_name(opts->format),
                   opts->compression == FL_COMPRESSION_GZIP ? "gzip" : "none");
     ds_put_cstr(s, ",fields=");
     for (size_t i = 0; i < opts->n_fields; i++) {

@@ -37,7 +37,7 @@ struct ds;
 #define FLOWLOG_TARGET_DEFAULT "file:///var/log/openvswitch/flowlog"
 
 enum flowlog_filter { FL_FILTER_ALL, FL_FILTER_ACCEPT, FL_FILTER_DROP };
-enum flowlog_format { FL_FORMAT_CSV, FL_FORMAT_JSONL };
+enum flowlog_format { FL_FORMAT_CSV, FL_FORMAT_JSONL, FL_FORMAT_PARQUET };
 enum flowlog_compression { FL_COMPRESSION_GZIP, FL_COMPRESSION_NONE };
 enum flowlog_partition { FL_PARTITION_HOUR, FL_PARTITION_DAY,
                          FL_PARTITION_HIVE };
@@ -71,5 +71,6 @@ void flowlog_logger_opts_format(const struct flowlog_logger_opts *,
                                 struct ds *);
 
 const char *flowlog_filter_name(enum flowlog_filter);
+const char *flowlog_format_name(enum flowlog_format);
 
 #endif /* flowlog-config.h */

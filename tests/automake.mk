@@ -38,6 +38,7 @@ TESTSUITE_AT = \
 	tests/flowlog-close.at \
 	tests/flowlog-files.at \
 	tests/exporter-files.at \
+	tests/exporter-parquet.at \
 	tests/exporter-channel.at \
 	tests/exporter-config.at \
 	tests/exporter-commands.at \
@@ -65,7 +66,7 @@ tests_test_flowlog_channel_LINK = $(OVS_LIBTOOL_LINK)
 EXTRA_tests_test_flowlog_channel_DEPENDENCIES = $(OVS_LIBOPENVSWITCH)
 $(tests_test_flowlog_channel_OBJECTS): ovs/.flowlog-configured | ovs-libs
 
-# Writes Parquet files with lib/flowlog-parquet.c for tests/parquet-read.js.
+# Writes Parquet files with lib/flowlog-parquet.c for tests/parquet-read.mjs.
 noinst_PROGRAMS += tests/test-flowlog-parquet
 tests_test_flowlog_parquet_SOURCES = tests/test-flowlog-parquet.c
 tests_test_flowlog_parquet_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS)

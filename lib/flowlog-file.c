@@ -114,7 +114,7 @@ nullable_utf8_xstrdup(const char *s)
 }
 
 /* Starts the Parquet file of 'w': one column per field of the logger, in
- * order, every one of them nullable.  Every column but the counters, whose
+ * order, every one of them nullable.  Every column but 'bytes', whose
  * values rarely repeat, is dictionary-encoded wherever that is smaller.
  * The context's strings come from the channel as they are: they are made
  * UTF-8 here, as the record's strings were when they arrived. */
@@ -131,7 +131,7 @@ parquet_create(struct flowlog_file_writer *w)
             .name = flowlog_field_name(f),
             .type = parquet_type(f),
             .optional = true,
-            .dictionary = f != FL_PACKETS && f != FL_BYTES,
+            .dictionary = f != FL_BYTES,
         };
     }
     w->parquet = flowlog_parquet_writer_create(

@@ -141,6 +141,19 @@ struct flowlog_parquet_writer {
     struct ofpbuf header;       /* Scratch: a page header. */
 };
 
+/* ofpbuf_put() without a call where there is room: column_put() appends
+ * a few bytes at a time, for every value. */
+static inline void
+buf_put(struct ofpbuf *b, const void *data, size_t size)
+{
+    if (ofpbuf_tailroom(b) >= size) {
+        memcpy(ofpbuf_tail(b), data, size);
+        b->size += size;
+    } else {
+        ofpbuf_put(b, data, size);
+    }
+}
+
 /* Little-endian integers and ULEB128 varints. */
 
 static void
@@ -482,15 +495,15 @@ column_put(struct flowlog_parquet_writer *w, struct column *c,
     bool is_new = true;
 
     if (c->spec.optional) {
-        ofpbuf_put(&c->defs, &(uint8_t) { 1 }, 1);
+        buf_put(&c->defs, &(uint8_t) { 1 }, 1);
         w->buffered++;
     }
     if (c->spec.dictionary) {
         uint32_t index = column_dict_index(w, c, plain, len, &is_new);
-        ofpbuf_put(&c->values, &index, sizeof index);
+        buf_put(&c->values, &index, sizeof index);
         w->buffered += sizeof index;
     } else {
-        ofpbuf_put(&c->values, plain, len);
+        buf_put(&c->values, plain, len);
         w->buffered += len;
     }
     c->n_values++;
@@ -585,7 +598,7 @@ flowlog_parquet_put_null(struct flowlog_parquet_writer *w)
     struct column *c = next_column(w);
 
     ovs_assert(c->spec.optional);
-    ofpbuf_put(&c->defs, &(uint8_t) { 0 }, 1);
+    buf_put(&c->defs, &(uint8_t) { 0 }, 1);
     w->buffered++;
 }
 

@@ -132,6 +132,34 @@ set_integer(struct flowlog_value *v, int64_t x)
     return true;
 }
 
+/* Formats 'addr' as a dotted quad into 'v->buf' (IP_FMT, without
+ * printf(): every record has two). */
+static bool
+set_ipv4(struct flowlog_value *v, ovs_be32 addr_)
+{
+    uint32_t addr = ntohl(addr_);
+    char *p = v->buf;
+
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        unsigned int octet = (addr >> shift) & 0xff;
+
+        if (octet >= 100) {
+            *p++ = '0' + octet / 100;
+        }
+        if (octet >= 10) {
+            *p++ = '0' + octet / 10 % 10;
+        }
+        *p++ = '0' + octet % 10;
+        if (shift) {
+            *p++ = '.';
+        }
+    }
+    *p = '\0';
+    v->string = v->buf;
+    v->length = p - v->buf;
+    return true;
+}
+
 /* Stores the value of field 'f' of 'rec' in 'v', as flowlog_field_type()
  * types it.  Returns false if the value is "not applicable", which writers
  * show as an empty CSV cell, a JSON null or a Parquet NULL.  A string may
@@ -164,14 +192,8 @@ flowlog_field_value(enum flowlog_field f, const struct flowlog_record *rec,
         return ok && set_integer(v, rec->protocol);
     case FL_SRC_ADDR:
     case FL_DST_ADDR:
-        if (!ok) {
-            return false;
-        }
-        v->length = snprintf(v->buf, sizeof v->buf, IP_FMT,
-                             IP_ARGS(f == FL_SRC_ADDR
-                                     ? rec->src_addr : rec->dst_addr));
-        v->string = v->buf;
-        return true;
+        return ok && set_ipv4(v, (f == FL_SRC_ADDR
+                                  ? rec->src_addr : rec->dst_addr));
     case FL_SRC_PORT:
     case FL_DST_PORT:
         return ok && set_integer(v, (icmp ? 0

@@ -948,7 +948,9 @@ write_footer(struct flowlog_parquet_writer *w)
         tc_i64(&t, 3, g->num_rows);
         tc_i64(&t, 5, g->file_offset);
         tc_i64(&t, 6, g->compressed_size);
-        tc_i16(&t, 7, i);
+        if (i <= INT16_MAX) {
+            tc_i16(&t, 7, i);       /* ordinal, optional. */
+        }
         tc_struct_end(&t);
     }
 

@@ -136,6 +136,9 @@ struct fl_binding {
     struct hmap_node node;      /* In logger->bindings, by port name. */
     bool attached;
     long long int detached_ms;  /* Wall time when detached. */
+    uint32_t sort_port;         /* Ranks in file order of its port name and */
+    uint32_t sort_id;           /* then its identity, set when an interval
+                                 * is frozen (flowlog-table.c). */
 };
 
 struct fl_binding *fl_binding_ref(struct fl_binding *);

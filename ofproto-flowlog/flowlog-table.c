@@ -560,14 +560,92 @@ fl_frozen_get(const struct fl_interval *iv, const struct fl_frozen_ref *ref,
     }
 }
 
-/* The order of records in files, for references: the record's key and
- * identity decide (flowlog_record_compare() reads nothing else). */
+/* Orders bindings as flowlog_record_compare() orders the records of their
+ * ports that are otherwise the same: by port name, then identity. */
+static int
+compare_bindings(const void *a_, const void *b_)
+{
+    const struct fl_binding *const *a = a_, *const *b = b_;
+    struct flowlog_record ra, rb;
+
+    memset(&ra, 0, sizeof ra);
+    memset(&rb, 0, sizeof rb);
+    ra.id = &(*a)->id;
+    rb.id = &(*b)->id;
+    return flowlog_record_compare(&ra, &rb);
+}
+
+/* Sets the sort ranks of the bindings of the records of 'iv' and of
+ * 'extra', so that compare_refs() compares two records of 'iv' without
+ * comparing strings: equal port names get equal 'sort_port', equal port
+ * names and identities equal 'sort_id'. */
+static void
+rank_bindings(const struct fl_interval *iv, const struct flowlog_record *extra,
+              size_t n_extra)
+{
+    size_t n = 0, max = cmap_count(&iv->ports) + n_extra;
+    struct fl_binding **v = xmalloc(MAX(max, 1) * sizeof *v);
+    const struct fl_ivport *p;
+
+    CMAP_FOR_EACH (p, node, &iv->ports) {
+        if (n < max - n_extra) {
+            v[n++] = p->binding;
+        }
+    }
+    for (size_t i = 0; i < n_extra; i++) {
+        v[n++] = CONTAINER_OF(extra[i].id, struct fl_binding, id);
+    }
+    qsort(v, n, sizeof *v, compare_bindings);
+    for (size_t i = 0; i < n; i++) {
+        struct fl_binding *b = v[i], *prev = i ? v[i - 1] : NULL;
+
+        if (prev && !compare_bindings(&prev, &b)) {
+            b->sort_port = prev->sort_port;
+            b->sort_id = prev->sort_id;
+        } else {
+            b->sort_id = i;
+            b->sort_port = (prev && !strcmp(prev->id.port_name
+                                            ? prev->id.port_name : "",
+                                            b->id.port_name
+                                            ? b->id.port_name : "")
+                            ? prev->sort_port : i);
+        }
+    }
+    free(v);
+}
+
+#define CMP(A, B) if ((A) != (B)) { return (A) < (B) ? -1 : 1; }
+
+/* The order of records in files (flowlog_record_compare()), for
+ * references.  Two records of the interval, the common case, are compared
+ * by their bindings' ranks (see rank_bindings()) and their keys. */
 static int
 compare_refs(const void *a_, const void *b_)
 {
     const struct fl_frozen_ref *a = a_, *b = b_;
-    struct flowlog_record ra, rb;
 
+    if (a->r && b->r) {
+        const struct fl_binding *ba = a->r->binding, *bb = b->r->binding;
+        const struct fl_key *ka = &a->r->key, *kb = &b->r->key;
+
+        CMP(ba->sort_port, bb->sort_port);
+        CMP(ka->direction, kb->direction);
+        CMP(ka->protocol, kb->protocol);
+        CMP(ntohl(ka->src_addr), ntohl(kb->src_addr));
+        CMP(ntohl(ka->dst_addr), ntohl(kb->dst_addr));
+        CMP(ka->src_port, kb->src_port);
+        CMP(ka->dst_port, kb->dst_port);
+        CMP(ka->verdict, kb->verdict);
+        CMP(ka->icmp_type, kb->icmp_type);
+        CMP(ka->icmp_code, kb->icmp_code);
+        CMP(ka->ct_zone, kb->ct_zone);
+        CMP(ka->rule_table, kb->rule_table);
+        CMP(ntohll(ka->rule_cookie), ntohll(kb->rule_cookie));
+        CMP(ba->sort_id, bb->sort_id);
+        return 0;
+    }
+
+    struct flowlog_record ra, rb;
     if (a->r) {
         memset(&ra, 0, sizeof ra);
         record_from_key(&ra, &a->r->key);
@@ -611,6 +689,7 @@ fl_interval_freeze(const struct fl_interval *iv,
     for (size_t i = 0; i < n_extra; i++) {
         v[n++] = (struct fl_frozen_ref) { .x = &(*extra)[i] };
     }
+    rank_bindings(iv, *extra, n_extra);
     qsort(v, n, sizeof *v, compare_refs);
     *refs = v;
     return n;

@@ -20,6 +20,7 @@
 #include <config.h>
 #include "ofproto-flowlog/flowlog-unixctl.h"
 
+#include "lib/flowlog-command.h"
 #include "ofproto-flowlog/flowlog-channel.h"
 #include "ofproto-flowlog/flowlog-ovsdb.h"
 #include "ofproto-flowlog/flowlog-ports.h"
@@ -45,98 +46,6 @@ compare_bindings(const void *a_, const void *b_)
     const struct fl_binding *const *a = a_;
     const struct fl_binding *const *b = b_;
     return strcmp((*a)->id.port_name, (*b)->id.port_name);
-}
-
-/* The options that the commands take before or among their arguments. */
-struct cmd_args {
-    bool json;                  /* --format json. */
-    size_t n_fields;            /* --fields (flowlog/dump only). */
-    enum flowlog_field fields[FL_N_FIELDS];
-    int argc;                   /* The other arguments, the command's name */
-    const char *argv[8];        /* first, as unixctl passes them. */
-};
-
-/* Separates the options "--format text|json" (also "--format=json") and,
- * if 'fields_ok', "--fields F1+F2..." from the other arguments of command
- * 'argv' into 'a'.  An argument "--" ends the options.  Returns false after
- * replying with an error for an unknown option or value, or for more than
- * 'max_args' other arguments. */
-static bool
-parse_cmd_args(struct unixctl_conn *conn, int argc, const char *argv[],
-               bool fields_ok, int max_args, struct cmd_args *a)
-{
-    char *error = NULL;
-    bool options = true;
-
-    memset(a, 0, sizeof *a);
-    a->argv[a->argc++] = argv[0];
-    for (int i = 1; i < argc && !error; i++) {
-        const char *arg = argv[i];
-
-        if (!options || strncmp(arg, "--", 2)) {
-            if (a->argc > max_args) {
-                error = xasprintf("too many arguments (\"%s\")", arg);
-            } else {
-                a->argv[a->argc++] = arg;
-            }
-            continue;
-        } else if (!strcmp(arg, "--")) {
-            options = false;
-            continue;
-        }
-
-        size_t len = strcspn(arg, "=");
-        const char *value = (arg[len] ? &arg[len + 1]
-                             : i + 1 < argc ? argv[i + 1] : NULL);
-        bool is_format = len == 8 && !strncmp(arg, "--format", len);
-        bool is_fields = (fields_ok && len == 8
-                          && !strncmp(arg, "--fields", len));
-
-        if (!is_format && !is_fields) {
-            error = xasprintf("unknown option \"%s\" (expected --format%s)",
-                              arg, fields_ok ? " or --fields" : "");
-            break;
-        } else if (!value) {
-            error = xasprintf("%.*s needs a value", (int) len, arg);
-            break;
-        }
-        if (!arg[len]) {
-            i++;
-        }
-        if (is_format) {
-            if (!strcmp(value, "json") || !strcmp(value, "text")) {
-                a->json = value[0] == 'j';
-            } else {
-                error = xasprintf("--format %s: expected text or json",
-                                  value);
-            }
-        } else {
-            char *e = flowlog_fields_parse(value, a->fields, &a->n_fields);
-            if (e) {
-                error = xasprintf("--fields %s: %s", value, e);
-                free(e);
-            }
-        }
-    }
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-        return false;
-    }
-    return true;
-}
-
-/* Replies to 'conn' with 'json' (destroyed), on one line, members sorted. */
-static void
-reply_json(struct unixctl_conn *conn, struct json *json)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-
-    json_to_ds(json, JSSF_SORT, &s);
-    ds_put_char(&s, '\n');
-    unixctl_command_reply(conn, ds_cstr(&s));
-    ds_destroy(&s);
-    json_destroy(json);
 }
 
 /* Returns the state of logger 'l' as flowlog/show and flowlog/list name it:
@@ -318,9 +227,8 @@ show_logger_json(const struct fl_logger *l)
 
     struct ds config = DS_EMPTY_INITIALIZER;
     flowlog_logger_opts_format(&o->o, &config);
-    json_object_put_nocopy(obj, xstrdup("configuration"),
-                           json_string_create_nocopy(
-                               ds_steal_cstr(&config)));
+    json_object_put(obj, "configuration",
+                    json_string_create_nocopy(ds_steal_cstr(&config)));
     json_object_put(obj, "options", flowlog_logger_opts_to_json(&o->o));
 
     size_t n;
@@ -441,7 +349,7 @@ logger_arg(struct unixctl_conn *conn, int argc, const char *argv[],
  * name order (with a NULL 'port' and 'all' set).  Returns false after
  * replying with an error if there is no such logger. */
 static bool
-for_each_logger(struct unixctl_conn *conn, struct cmd_args *a,
+for_each_logger(struct unixctl_conn *conn, struct flowlog_cmd_args *a,
                 void (*cb)(const struct fl_logger *, const char *port,
                            bool all, void *aux),
                 void *aux)
@@ -533,9 +441,9 @@ static void
 flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
 {
-    struct cmd_args a;
+    struct flowlog_cmd_args a;
 
-    if (!parse_cmd_args(conn, argc, argv, false, 1, &a)) {
+    if (!flowlog_cmd_args_parse(conn, argc, argv, false, 1, &a)) {
         return;
     }
     if (a.json) {
@@ -550,7 +458,7 @@ flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
         if (a.argc < 2) {
             show_host_json(obj);
         }
-        reply_json(conn, obj);
+        flowlog_cmd_reply_json(conn, obj);
         return;
     }
 
@@ -583,7 +491,7 @@ flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
 
 /* What flowlog/dump prints of each logger. */
 struct dump_ctx {
-    const struct cmd_args *args;    /* Options: --fields. */
+    const struct flowlog_cmd_args *args;    /* Options: --fields. */
     struct ds *s;                   /* Text: CSV... */
     struct json *loggers;           /* ...or JSON. */
 };
@@ -681,9 +589,9 @@ static void
 flowlog_unixctl_dump(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
 {
-    struct cmd_args a;
+    struct flowlog_cmd_args a;
 
-    if (!parse_cmd_args(conn, argc, argv, true, 2, &a)) {
+    if (!flowlog_cmd_args_parse(conn, argc, argv, true, 2, &a)) {
         return;
     }
     if (a.argc > 2) {
@@ -708,7 +616,7 @@ flowlog_unixctl_dump(struct unixctl_conn *conn, int argc,
     } else if (d.loggers) {
         struct json *obj = json_object_create();
         json_object_put(obj, "loggers", d.loggers);
-        reply_json(conn, obj);
+        flowlog_cmd_reply_json(conn, obj);
     } else {
         unixctl_command_reply(conn, ds_cstr(&s));
     }
@@ -771,9 +679,9 @@ flowlog_unixctl_queue(struct unixctl_conn *conn, int argc,
                       const char *argv[], void *aux OVS_UNUSED)
 {
     unsigned long long int seq = 0;
-    struct cmd_args a;
+    struct flowlog_cmd_args a;
 
-    if (!parse_cmd_args(conn, argc, argv, false, 1, &a)) {
+    if (!flowlog_cmd_args_parse(conn, argc, argv, false, 1, &a)) {
         return;
     }
     if (a.argc > 1 && !str_to_ullong(a.argv[1], 10, &seq)) {
@@ -787,7 +695,7 @@ flowlog_unixctl_queue(struct unixctl_conn *conn, int argc,
                                         "no such snapshot in the queue");
             return;
         }
-        reply_json(conn, json);
+        flowlog_cmd_reply_json(conn, json);
         return;
     }
 
@@ -812,10 +720,10 @@ flowlog_unixctl_list(struct unixctl_conn *conn, int argc,
 {
     struct ds s = DS_EMPTY_INITIALIZER;
     struct json *loggers = json_object_create();
-    struct cmd_args a;
+    struct flowlog_cmd_args a;
     size_t n;
 
-    if (!parse_cmd_args(conn, argc, argv, false, 0, &a)) {
+    if (!flowlog_cmd_args_parse(conn, argc, argv, false, 0, &a)) {
         json_destroy(loggers);
         return;
     }
@@ -858,7 +766,7 @@ flowlog_unixctl_list(struct unixctl_conn *conn, int argc,
     if (a.json) {
         struct json *obj = json_object_create();
         json_object_put(obj, "loggers", loggers);
-        reply_json(conn, obj);
+        flowlog_cmd_reply_json(conn, obj);
     } else {
         json_destroy(loggers);
         if (!n) {

@@ -510,9 +510,9 @@ record_get(const struct fl_interval *iv, const struct fl_record *r,
     out->last_ms = iv->start + last;
 }
 
-/* Replaces in 'out', record 'r' as record_get() converted it, the extended
- * attributes that 'opts' leave out of the key by those of the most recent
- * flow counted in 'r'. */
+/* 'out' is record 'r' as record_get() made it: replaces the extended
+ * attributes that 'opts' leave out of the key (zero there) by those of the
+ * most recent flow counted in 'r'. */
 static void
 record_get_seen(const struct fl_record *r, const struct fl_opts *opts,
                 struct flowlog_record *out)

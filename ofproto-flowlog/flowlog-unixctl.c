@@ -491,9 +491,9 @@ flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
 
 /* What flowlog/dump prints of each logger. */
 struct dump_ctx {
-    const struct flowlog_cmd_args *args;    /* Options: --fields. */
-    struct ds *s;                   /* Text: CSV... */
-    struct json *loggers;           /* ...or JSON. */
+    const struct flowlog_cmd_args *args;   /* Options: --fields. */
+    struct ds *s;                          /* Text: CSV... */
+    struct json *loggers;                  /* ...or JSON. */
 };
 
 /* Dumps the current interval of logger 'l' (only the records of 'port' if
@@ -525,8 +525,8 @@ dump_logger(struct dump_ctx *d, const struct fl_logger *l, const char *port)
         records = json_array_create_empty();
         json_object_put(obj, "fields",
                         flowlog_json_field_names(fields, n_fields));
-        json_object_put(obj, "interval", cur && o ? interval_json(cur)
-                                                  : json_null_create());
+        json_object_put(obj, "interval",
+                        (cur && o ? interval_json(cur) : json_null_create()));
         json_object_put(obj, "records", records);
         json_object_put(d->loggers, l->name, obj);
     } else if (o) {

@@ -51,6 +51,7 @@
 #include "packets.h"
 
 struct ds;
+struct json;
 struct fl_ivset;
 struct ofproto;
 
@@ -171,5 +172,6 @@ long long int fl_wall_msec(void);
 long long int fl_mono_to_wall(long long int mono_msec);
 long long int fl_wall_to_mono(long long int wall_msec);
 void fl_format_time(struct ds *, long long int wall_msec);
+struct json *fl_time_to_json(long long int wall_msec);
 
 #endif /* flowlog-ports.h */

@@ -44,7 +44,19 @@ struct fl_record {
     atomic_uint32_t first;      /* ms since interval start. */
     atomic_uint32_t last;
     atomic_uint8_t flags;
+
+    /* The extended attributes of the most recent flow counted here, for
+     * flowlog/dump --fields when the logger does not key by them.  (Each is
+     * stored on its own: concurrent flows may leave a mix.)  They take the
+     * padding after 'flags' and 8 bytes: on 64-bit hosts the record is 88
+     * bytes, which is still one 96-byte malloc() chunk, as 80 was. */
+    atomic_uint8_t seen_rule_table;
+    atomic_uint8_t seen_icmp_type;
+    atomic_uint8_t seen_icmp_code;
+    atomic_uint16_t seen_ct_zone;
+    atomic_uint64_t seen_rule_cookie;   /* ovs_be64. */
 };
+BUILD_ASSERT_DECL(sizeof(struct fl_record) <= 88);
 
 /* Per (interval, logging port) state. */
 struct fl_ivport {
@@ -227,7 +239,8 @@ offset_in(const struct fl_interval *iv, long long int wall)
  * first packet of a 5-tuple without conntrack). */
 static void
 interval_add(struct fl_interval *iv, const struct fl_opts *opts,
-             struct fl_binding *b, const struct fl_key *k, uint8_t flags,
+             struct fl_binding *b, const struct fl_key *k,
+             const struct fl_key *seen, uint8_t flags,
              uint64_t n_packets, uint64_t n_bytes, long long int wall,
              bool first_only)
 {
@@ -276,6 +289,12 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
                 atomic_init(&r->first, off);
                 atomic_init(&r->last, off);
                 atomic_init(&r->flags, 0);
+                atomic_init(&r->seen_rule_table, seen->rule_table);
+                atomic_init(&r->seen_icmp_type, seen->icmp_type);
+                atomic_init(&r->seen_icmp_code, seen->icmp_code);
+                atomic_init(&r->seen_ct_zone, seen->ct_zone);
+                atomic_init(&r->seen_rule_cookie,
+                            (OVS_FORCE uint64_t) seen->rule_cookie);
                 cmap_insert(&iv->records, &r->node, hash);
                 p->n_keys++;
                 atomic_add_relaxed(&fl_n_records, 1, &(uint64_t) {0});
@@ -306,6 +325,12 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
     }
     atomic_min_u32(&r->first, off);
     atomic_max_u32(&r->last, off);
+    atomic_store_relaxed(&r->seen_rule_table, seen->rule_table);
+    atomic_store_relaxed(&r->seen_icmp_type, seen->icmp_type);
+    atomic_store_relaxed(&r->seen_icmp_code, seen->icmp_code);
+    atomic_store_relaxed(&r->seen_ct_zone, seen->ct_zone);
+    atomic_store_relaxed(&r->seen_rule_cookie,
+                         (OVS_FORCE uint64_t) seen->rule_cookie);
 }
 
 /* Credits 'n_packets' and 'n_bytes', last seen at monotonic 'used_msec', to
@@ -396,8 +421,8 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
         struct fl_ivset *set = ovsrcu_get(struct fl_ivset *, &logger->ivset);
         struct fl_interval *iv = pick_interval(set, wall);
         if (iv) {
-            interval_add(iv, opts, b, &key, f->flags, packets, bytes, wall,
-                         first_only);
+            interval_add(iv, opts, b, &key, &f->key, f->flags, packets,
+                         bytes, wall, first_only);
         }
     }
 }
@@ -483,6 +508,31 @@ record_get(const struct fl_interval *iv, const struct fl_record *r,
     out->tcp_flags = flags;
     out->first_ms = iv->start + first;
     out->last_ms = iv->start + last;
+}
+
+/* 'out' is record 'r' as record_get() made it: replaces the extended
+ * attributes that 'opts' leave out of the key (zero there) by those of the
+ * most recent flow counted in 'r'. */
+static void
+record_get_seen(const struct fl_record *r, const struct fl_opts *opts,
+                struct flowlog_record *out)
+{
+    struct fl_record *rw = CONST_CAST(struct fl_record *, r);
+
+    if (!opts->key_rule) {
+        uint64_t cookie;
+
+        atomic_read_relaxed(&rw->seen_rule_table, &out->rule_table);
+        atomic_read_relaxed(&rw->seen_rule_cookie, &cookie);
+        out->rule_cookie = (OVS_FORCE ovs_be64) cookie;
+    }
+    if (!opts->key_icmp) {
+        atomic_read_relaxed(&rw->seen_icmp_type, &out->icmp_type);
+        atomic_read_relaxed(&rw->seen_icmp_code, &out->icmp_code);
+    }
+    if (!opts->key_ct_zone) {
+        atomic_read_relaxed(&rw->seen_ct_zone, &out->ct_zone);
+    }
 }
 
 /* Appends to '*out' (with '*n' used of '*allocated') a SKIPDATA record for
@@ -696,12 +746,16 @@ fl_interval_freeze(const struct fl_interval *iv,
 }
 
 /* Collects the records of 'iv' as fl_interval_freeze() lists them into a
- * malloc()'d array '*recs' and returns how many. */
+ * malloc()'d array '*recs' and returns how many.  The extended attributes
+ * that 'logger' does not key by (rule, ICMP type and code, conntrack zone)
+ * are those of the most recent flow counted in each record, for
+ * flowlog/dump --fields; snapshots keep them out. */
 size_t
 fl_interval_records(const struct fl_interval *iv,
                     const struct fl_logger *logger, bool with_nodata,
                     struct flowlog_record **recs)
 {
+    const struct fl_opts *opts = logger ? fl_logger_opts(logger) : NULL;
     struct fl_frozen_ref *refs;
     struct flowlog_record *extra;
     size_t n = fl_interval_freeze(iv, logger, with_nodata, &refs, &extra);
@@ -709,6 +763,9 @@ fl_interval_records(const struct fl_interval *iv,
 
     for (size_t i = 0; i < n; i++) {
         fl_frozen_get(iv, &refs[i], &out[i]);
+        if (refs[i].r && opts) {
+            record_get_seen(refs[i].r, opts, &out[i]);
+        }
     }
     free(refs);
     free(extra);

@@ -1562,6 +1562,26 @@ compare_entries(const void *a_, const void *b_)
     return c ? c : (*a)->seq < (*b)->seq ? -1 : (*a)->seq > (*b)->seq;
 }
 
+/* Returns a malloc()'d array of the spooled entries of 'l', in the order
+ * exporter/show lists them, and their number in '*n'. */
+static const struct exporter_spool_entry **
+logger_entries(const struct exporter_spool *spool,
+               const struct spool_logger *l, size_t *n)
+{
+    const struct exporter_spool_entry **v
+        = xmalloc(MAX(l->n_entries, 1) * sizeof *v);
+    const struct exporter_spool_entry *e;
+
+    *n = 0;
+    HMAP_FOR_EACH (e, hmap_node, &spool->entries) {
+        if (!strcmp(e->logger, l->name) && *n < l->n_entries) {
+            v[(*n)++] = e;
+        }
+    }
+    qsort(v, *n, sizeof *v, compare_entries);
+    return v;
+}
+
 static void
 format_logger(const struct exporter_spool *spool,
               const struct spool_logger *l, struct ds *s)
@@ -1587,15 +1607,8 @@ format_logger(const struct exporter_spool *spool,
     if (!l->n_entries) {
         return;
     }
-    const struct exporter_spool_entry **v = xmalloc(l->n_entries * sizeof *v);
-    const struct exporter_spool_entry *e;
-    size_t n = 0;
-    HMAP_FOR_EACH (e, hmap_node, &spool->entries) {
-        if (!strcmp(e->logger, l->name) && n < l->n_entries) {
-            v[n++] = e;
-        }
-    }
-    qsort(v, n, sizeof *v, compare_entries);
+    size_t n;
+    const struct exporter_spool_entry **v = logger_entries(spool, l, &n);
     for (size_t i = 0; i < n && i < SHOW_MAX_SNAPSHOTS; i++) {
         char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z",
                                       v[i]->start_ms, true);
@@ -1675,16 +1688,8 @@ logger_to_json(const struct exporter_spool *spool,
         json_object_put(obj, "deleted_discarded_in_s", json_null_create());
     }
 
-    const struct exporter_spool_entry **v
-        = xmalloc(MAX(l->n_entries, 1) * sizeof *v);
-    const struct exporter_spool_entry *e;
-    size_t n = 0;
-    HMAP_FOR_EACH (e, hmap_node, &spool->entries) {
-        if (!strcmp(e->logger, l->name) && n < l->n_entries) {
-            v[n++] = e;
-        }
-    }
-    qsort(v, n, sizeof *v, compare_entries);
+    size_t n;
+    const struct exporter_spool_entry **v = logger_entries(spool, l, &n);
 
     struct json *entries = json_array_create_empty();
     for (size_t i = 0; i < n && i < SHOW_MAX_SNAPSHOTS; i++) {

@@ -1,5 +1,7 @@
 # Shared by ovs-vswitchd's hook and the exporter.
 FLOWLOG_LIB_SOURCES = \
+	lib/flowlog-command.c \
+	lib/flowlog-command.h \
 	lib/flowlog-config.c \
 	lib/flowlog-config.h \
 	lib/flowlog-msg.c \

@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -140,37 +141,54 @@ parse_target(const char *value)
     return NULL;
 }
 
-static char * OVS_WARN_UNUSED_RESULT
-parse_fields(const char *value, struct flowlog_logger_opts *opts)
+/* Parses 'value', field names separated by '+' as in the logger option
+ * "fields=" (e.g. "rule+icmp_type"), into 'fields' (room for FL_N_FIELDS)
+ * and '*n'.  Returns NULL on success, otherwise a malloc()'d error message
+ * (an unknown or repeated name, or none) and leaves '*n' unspecified. */
+char *
+flowlog_fields_parse(const char *value, enum flowlog_field *fields,
+                     size_t *n)
 {
     char *copy = xstrdup(value);
     char *save = NULL;
     char *error = NULL;
 
-    opts->n_fields = 0;
+    *n = 0;
     for (char *name = strtok_r(copy, "+", &save); name;
          name = strtok_r(NULL, "+", &save)) {
         enum flowlog_field f;
 
         if (!flowlog_field_from_name(name, &f)) {
-            error = xasprintf("fields=%s: unknown field \"%s\"", value, name);
+            error = xasprintf("unknown field \"%s\"", name);
             break;
         }
-        for (size_t i = 0; i < opts->n_fields; i++) {
-            if (opts->fields[i] == f) {
-                error = xasprintf("fields=%s: field \"%s\" given twice",
-                                  value, name);
+        for (size_t i = 0; i < *n; i++) {
+            if (fields[i] == f) {
+                error = xasprintf("field \"%s\" given twice", name);
                 goto out;
             }
         }
-        opts->fields[opts->n_fields++] = f;
+        fields[(*n)++] = f;
     }
-    if (!error && !opts->n_fields) {
-        error = xasprintf("fields=%s: no field named", value);
+    if (!error && !*n) {
+        error = xstrdup("no field named");
     }
 out:
     free(copy);
     return error;
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+parse_fields(const char *value, struct flowlog_logger_opts *opts)
+{
+    char *error = flowlog_fields_parse(value, opts->fields, &opts->n_fields);
+
+    if (error) {
+        char *s = xasprintf("fields=%s: %s", value, error);
+        free(error);
+        return s;
+    }
+    return NULL;
 }
 
 static void
@@ -399,12 +417,26 @@ flowlog_filter_name(enum flowlog_filter f)
             : "drop");
 }
 
-const char *
-flowlog_format_name(enum flowlog_format f)
+static const char *
+format_name(enum flowlog_format f)
 {
     return (f == FL_FORMAT_CSV ? "csv"
             : f == FL_FORMAT_JSONL ? "jsonl"
             : "parquet");
+}
+
+static const char *
+compression_name(enum flowlog_compression c)
+{
+    return c == FL_COMPRESSION_GZIP ? "gzip" : "none";
+}
+
+static const char *
+partition_name(enum flowlog_partition p)
+{
+    return (p == FL_PARTITION_HOUR ? "hour"
+            : p == FL_PARTITION_DAY ? "day"
+            : "hive");
 }
 
 /* Appends the effective configuration in the logger string syntax. */
@@ -422,15 +454,43 @@ flowlog_logger_opts_format(const struct flowlog_logger_opts *opts,
         ds_put_format(s, ",subnet="UUID_FMT, UUID_ARGS(&opts->subnet));
     }
     ds_put_format(s, ",target=%s,credentials=%s,format=%s,compression=%s",
-                  opts->target, opts->credentials,
-                  flowlog_format_name(opts->format),
-                  opts->compression == FL_COMPRESSION_GZIP ? "gzip" : "none");
+                  opts->target, opts->credentials, format_name(opts->format),
+                  compression_name(opts->compression));
     ds_put_cstr(s, ",fields=");
     for (size_t i = 0; i < opts->n_fields; i++) {
         ds_put_format(s, "%s%s", i ? "+" : "",
                       flowlog_field_name(opts->fields[i]));
     }
-    ds_put_format(s, ",partition=%s",
-                  opts->partition == FL_PARTITION_HOUR ? "hour"
-                  : opts->partition == FL_PARTITION_DAY ? "day" : "hive");
+    ds_put_format(s, ",partition=%s", partition_name(opts->partition));
+}
+
+/* Returns the effective configuration as a JSON object with one member per
+ * option, named as in the logger string, with the values of
+ * flowlog_logger_opts_format() (integers and booleans as such, "fields" as
+ * an array of names; "vpc" and "subnet" only when set). */
+struct json *
+flowlog_logger_opts_to_json(const struct flowlog_logger_opts *opts)
+{
+    struct json *obj = json_object_create();
+
+    json_object_put(obj, "interval", json_integer_create(opts->interval));
+    json_object_put_string(obj, "filter", flowlog_filter_name(opts->filter));
+    json_object_put(obj, "setup-only", json_boolean_create(opts->setup_only));
+    json_object_put(obj, "capacity", json_integer_create(opts->capacity));
+    if (opts->has_vpc) {
+        json_object_put_format(obj, "vpc", UUID_FMT, UUID_ARGS(&opts->vpc));
+    }
+    if (opts->has_subnet) {
+        json_object_put_format(obj, "subnet", UUID_FMT,
+                               UUID_ARGS(&opts->subnet));
+    }
+    json_object_put_string(obj, "target", opts->target);
+    json_object_put_string(obj, "credentials", opts->credentials);
+    json_object_put_string(obj, "format", format_name(opts->format));
+    json_object_put_string(obj, "compression",
+                           compression_name(opts->compression));
+    json_object_put(obj, "fields",
+                    flowlog_json_field_names(opts->fields, opts->n_fields));
+    json_object_put_string(obj, "partition", partition_name(opts->partition));
+    return obj;
 }

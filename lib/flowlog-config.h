@@ -26,6 +26,7 @@
 #include "openvswitch/uuid.h"
 
 struct ds;
+struct json;
 
 #define FLOWLOG_INTERVAL_DEFAULT 600
 #define FLOWLOG_INTERVAL_MIN 10
@@ -69,8 +70,10 @@ bool flowlog_logger_opts_equal(const struct flowlog_logger_opts *,
                                const struct flowlog_logger_opts *);
 void flowlog_logger_opts_format(const struct flowlog_logger_opts *,
                                 struct ds *);
+struct json *flowlog_logger_opts_to_json(const struct flowlog_logger_opts *);
+char *flowlog_fields_parse(const char *, enum flowlog_field *fields,
+                           size_t *n) OVS_WARN_UNUSED_RESULT;
 
 const char *flowlog_filter_name(enum flowlog_filter);
-const char *flowlog_format_name(enum flowlog_format);
 
 #endif /* flowlog-config.h */

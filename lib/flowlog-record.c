@@ -17,6 +17,7 @@
 #include <config.h>
 #include "lib/flowlog-record.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
@@ -316,6 +317,20 @@ flowlog_csv_record(struct ds *out, const enum flowlog_field *f, size_t n,
     ds_destroy(&cell);
 }
 
+/* How JSON writes the value of field 'f' of 'rec', which is formatted into
+ * 'cell' (cleared first). */
+enum json_kind { JSON_KIND_NULL, JSON_KIND_NUMBER, JSON_KIND_STRING };
+
+static enum json_kind
+json_field_format(enum flowlog_field f, const struct flowlog_record *rec,
+                  const struct flowlog_context *ctx, struct ds *cell)
+{
+    ds_clear(cell);
+    return (!flowlog_field_format(f, rec, ctx, cell) ? JSON_KIND_NULL
+            : flowlog_field_is_numeric(f) ? JSON_KIND_NUMBER
+            : JSON_KIND_STRING);
+}
+
 void
 flowlog_json_record(struct ds *out, const enum flowlog_field *f, size_t n,
                     const struct flowlog_record *rec,
@@ -329,17 +344,64 @@ flowlog_json_record(struct ds *out, const enum flowlog_field *f, size_t n,
             ds_put_char(out, ',');
         }
         ds_put_format(out, "\"%s\":", flowlog_field_name(f[i]));
-        ds_clear(&cell);
-        if (!flowlog_field_format(f[i], rec, ctx, &cell)) {
+        switch (json_field_format(f[i], rec, ctx, &cell)) {
+        case JSON_KIND_NULL:
             ds_put_cstr(out, "null");
-        } else if (flowlog_field_is_numeric(f[i])) {
+            break;
+        case JSON_KIND_NUMBER:
             ds_put_cstr(out, ds_cstr(&cell));
-        } else {
+            break;
+        case JSON_KIND_STRING:
             json_string_escape(ds_cstr(&cell), out);
+            break;
         }
     }
     ds_put_cstr(out, "}\n");
     ds_destroy(&cell);
+}
+
+/* Returns a JSON array of the names of the 'n' fields in 'f'. */
+struct json *
+flowlog_json_field_names(const enum flowlog_field *f, size_t n)
+{
+    struct json *names = json_array_create_empty();
+
+    for (size_t i = 0; i < n; i++) {
+        json_array_add(names, json_string_create(flowlog_field_name(f[i])));
+    }
+    return names;
+}
+
+/* Returns 'rec' as a JSON object with the same members and values as
+ * flowlog_json_record() writes, for output that is built as a whole (e.g.
+ * flowlog/dump --format json).  The caller must json_destroy() it. */
+struct json *
+flowlog_json_record_create(const enum flowlog_field *f, size_t n,
+                           const struct flowlog_record *rec,
+                           const struct flowlog_context *ctx)
+{
+    struct json *obj = json_object_create();
+    struct ds cell = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < n; i++) {
+        struct json *value;
+
+        switch (json_field_format(f[i], rec, ctx, &cell)) {
+        case JSON_KIND_NUMBER:
+            value = json_integer_create(strtoll(ds_cstr(&cell), NULL, 10));
+            break;
+        case JSON_KIND_STRING:
+            value = json_string_create(ds_cstr(&cell));
+            break;
+        case JSON_KIND_NULL:
+        default:
+            value = json_null_create();
+            break;
+        }
+        json_object_put(obj, flowlog_field_name(f[i]), value);
+    }
+    ds_destroy(&cell);
+    return obj;
 }
 
 static int

@@ -28,6 +28,7 @@
 #include "openvswitch/types.h"
 
 struct ds;
+struct json;
 
 enum flowlog_field {
     /* The 18 fields, in their contract order. */
@@ -165,6 +166,11 @@ void flowlog_csv_record(struct ds *, const enum flowlog_field *, size_t n,
 void flowlog_json_record(struct ds *, const enum flowlog_field *, size_t n,
                          const struct flowlog_record *,
                          const struct flowlog_context *);
+struct json *flowlog_json_field_names(const enum flowlog_field *, size_t n);
+struct json *flowlog_json_record_create(const enum flowlog_field *,
+                                        size_t n,
+                                        const struct flowlog_record *,
+                                        const struct flowlog_context *);
 
 size_t flowlog_utf8_cut(const char *, size_t max);
 char *flowlog_utf8_xstrdup(const char *);

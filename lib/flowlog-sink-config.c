@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovs-atomic.h"
@@ -546,6 +547,43 @@ sink_config_format(const struct sink_config *cfg, struct ds *s)
         ds_put_char(s, '\n');
     }
     free(sections);
+}
+
+/* Returns what sink_config_format() prints as a JSON object: "file",
+ * "file_root" (an array) and "credentials" (by section name: "type" and
+ * the other keys, secrets as "<hidden>"). */
+struct json *
+sink_config_to_json(const struct sink_config *cfg)
+{
+    struct json *obj = json_object_create();
+    struct json *roots = json_array_create_empty();
+    struct json *creds = json_object_create();
+
+    json_object_put_string(obj, "file", cfg->file_name);
+    for (size_t i = 0; i < cfg->n_file_roots; i++) {
+        json_array_add(roots, json_string_create(cfg->file_roots[i]));
+    }
+    json_object_put(obj, "file_root", roots);
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &cfg->sections) {
+        const struct section *sec = node->data;
+        if (!sec->creds.type) {
+            continue;
+        }
+
+        struct json *c = json_object_create();
+        struct smap_node *key;
+        SMAP_FOR_EACH (key, &sec->creds.keys) {
+            json_object_put_string(c, key->key,
+                                   (sink_config_key_is_secret(key->key)
+                                    ? "<hidden>" : key->value));
+        }
+        json_object_put_string(c, "type", sec->creds.type);
+        json_object_put(creds, sec->creds.name, c);
+    }
+    json_object_put(obj, "credentials", creds);
+    return obj;
 }
 
 const char *

@@ -34,6 +34,7 @@
 #include "smap.h"
 
 struct ds;
+struct json;
 
 #define SINK_FILE_ROOT_DEFAULT "/var/log/openvswitch/flowlog"
 
@@ -68,6 +69,7 @@ const struct sink_credentials *sink_config_credentials(
 
 bool sink_config_key_is_secret(const char *key);
 void sink_config_format(const struct sink_config *, struct ds *);
+struct json *sink_config_to_json(const struct sink_config *);
 
 /* Comparisons of two configurations, for a reload. */
 bool sink_config_file_roots_equal(const struct sink_config *,

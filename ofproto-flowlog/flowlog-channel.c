@@ -34,6 +34,7 @@
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-snapshot.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -814,6 +815,28 @@ fl_channel_show(struct ds *s, uint64_t max_bytes)
     ds_put_format(s, "boot: %s\n", boot_uuid);
 }
 
+/* Adds to 'obj' what fl_channel_show() prints: members "queue" (snapshots,
+ * bytes, max_bytes, dropped), "exporter" (target, state) and "boot". */
+void
+fl_channel_show_json(struct json *obj, uint64_t max_bytes)
+{
+    struct json *q = json_object_create();
+    json_object_put(q, "snapshots", json_integer_create(queue_len));
+    json_object_put(q, "bytes", json_integer_create(queue_bytes));
+    json_object_put(q, "max_bytes", json_integer_create(max_bytes));
+    json_object_put(q, "dropped", json_integer_create(n_dropped));
+    json_object_put(obj, "queue", q);
+
+    struct json *x = json_object_create();
+    json_object_put(x, "target",
+                    target ? json_string_create(target) : json_null_create());
+    json_object_put_string(x, "state",
+                           connected ? "connected"
+                           : stream ? "connecting" : "not connected");
+    json_object_put(obj, "exporter", x);
+    json_object_put_string(obj, "boot", boot_uuid);
+}
+
 /* What a graceful exit loses of one logger. */
 struct lost_logger {
     size_t n;                   /* Snapshots. */
@@ -886,4 +909,32 @@ fl_channel_queue_format(struct ds *s, bool one, uint64_t seq)
         }
     }
     return !one;
+}
+
+/* flowlog/queue --format json: returns {"queue": [SNAPSHOT...]} with the
+ * queue's snapshots, or, if 'one', snapshot 'seq' with its records as
+ * {"snapshot": SNAPSHOT}, or NULL if it is not in the queue. */
+struct json *
+fl_channel_queue_to_json(bool one, uint64_t seq)
+{
+    struct json *array = json_array_create_empty();
+    struct json *obj = json_object_create();
+    struct fl_snapshot *snap;
+
+    LIST_FOR_EACH (snap, node, &queue) {
+        if (!one) {
+            json_array_add(array, fl_snapshot_to_json(snap, false));
+        } else if (snap->seq == seq) {
+            json_destroy(array);
+            json_object_put(obj, "snapshot", fl_snapshot_to_json(snap, true));
+            return obj;
+        }
+    }
+    if (one) {
+        json_destroy(array);
+        json_destroy(obj);
+        return NULL;
+    }
+    json_object_put(obj, "queue", array);
+    return obj;
 }

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 struct ds;
+struct json;
 struct fl_snapshot;
 
 void fl_channel_set_target(const char *target, const char *system_id);
@@ -51,8 +52,10 @@ void fl_channel_logger_exporter_drops(const char *name, uint64_t *dropped,
 bool fl_channel_queue_empty(void);
 bool fl_channel_is_connected(void);
 void fl_channel_show(struct ds *, uint64_t max_bytes);
+void fl_channel_show_json(struct json *, uint64_t max_bytes);
 void fl_channel_log_unacknowledged(uint64_t max_bytes);
 bool fl_channel_queue_format(struct ds *, bool one, uint64_t seq);
+struct json *fl_channel_queue_to_json(bool one, uint64_t seq);
 const char *fl_channel_boot_uuid(void);
 
 #endif /* flowlog-channel.h */

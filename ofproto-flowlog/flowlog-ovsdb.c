@@ -38,6 +38,7 @@
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "sset.h"
+#include "svec.h"
 #include "util.h"
 #include "uuid.h"
 #include "vswitch-idl.h"
@@ -853,21 +854,38 @@ fl_ovsdb_run(void)
     return true;
 }
 
+/* Appends to 'errors' and 'warnings' the configuration problems in force
+ * (their messages, sorted). */
+void
+fl_ovsdb_problems(struct svec *errors, struct svec *warnings)
+{
+    const struct smap_node **nodes = smap_sort(&problems);
+    size_t n = smap_count(&problems);
+
+    for (size_t i = 0; i < n; i++) {
+        svec_add(!strcmp(nodes[i]->value, "error") ? errors : warnings,
+                 nodes[i]->key);
+    }
+    free(nodes);
+}
+
 /* Appends an "error: ..." or "warning: ..." line for each configuration
  * problem in force, errors first. */
 void
 fl_ovsdb_format_errors(struct ds *s)
 {
-    const struct smap_node **nodes = smap_sort(&problems);
-    size_t n = smap_count(&problems);
+    struct svec errors = SVEC_EMPTY_INITIALIZER;
+    struct svec warnings = SVEC_EMPTY_INITIALIZER;
+    const char *msg;
+    size_t i;
 
-    for (int pass = 0; pass < 2; pass++) {
-        const char *level = pass ? "warning" : "error";
-        for (size_t i = 0; i < n; i++) {
-            if (!strcmp(nodes[i]->value, level)) {
-                ds_put_format(s, "%s: %s\n", level, nodes[i]->key);
-            }
-        }
+    fl_ovsdb_problems(&errors, &warnings);
+    SVEC_FOR_EACH (i, msg, &errors) {
+        ds_put_format(s, "error: %s\n", msg);
     }
-    free(nodes);
+    SVEC_FOR_EACH (i, msg, &warnings) {
+        ds_put_format(s, "warning: %s\n", msg);
+    }
+    svec_destroy(&errors);
+    svec_destroy(&warnings);
 }

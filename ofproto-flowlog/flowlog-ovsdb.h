@@ -26,9 +26,11 @@
 
 struct ds;
 struct ovsrec_open_vswitch;
+struct svec;
 
 void fl_ovsdb_configure(const struct ovsrec_open_vswitch *);
 bool fl_ovsdb_run(void);
 void fl_ovsdb_format_errors(struct ds *);
+void fl_ovsdb_problems(struct svec *errors, struct svec *warnings);
 
 #endif /* flowlog-ovsdb.h */

@@ -23,6 +23,7 @@
 #include "flow.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -110,6 +111,16 @@ fl_format_time(struct ds *s, long long int wall_ms)
     gmtime_msec(wall_ms, &tm);
     strftime_msec(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.###Z", &tm);
     ds_put_cstr(s, buf);
+}
+
+/* Returns 'wall_ms' as fl_format_time() formats it, as a JSON string. */
+struct json *
+fl_time_to_json(long long int wall_ms)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    fl_format_time(&s, wall_ms);
+    return json_string_create_nocopy(ds_steal_cstr(&s));
 }
 
 /* Bindings and loggers. */

@@ -51,6 +51,7 @@
 #include "packets.h"
 
 struct ds;
+struct json;
 struct fl_ivset;
 struct ofproto;
 
@@ -136,6 +137,9 @@ struct fl_binding {
     struct hmap_node node;      /* In logger->bindings, by port name. */
     bool attached;
     long long int detached_ms;  /* Wall time when detached. */
+    uint32_t sort_port;         /* Ranks in file order of its port name and */
+    uint32_t sort_id;           /* then its identity, set when an interval
+                                 * is frozen (flowlog-table.c). */
 };
 
 struct fl_binding *fl_binding_ref(struct fl_binding *);
@@ -168,5 +172,6 @@ long long int fl_wall_msec(void);
 long long int fl_mono_to_wall(long long int mono_msec);
 long long int fl_wall_to_mono(long long int wall_msec);
 void fl_format_time(struct ds *, long long int wall_msec);
+struct json *fl_time_to_json(long long int wall_msec);
 
 #endif /* flowlog-ports.h */

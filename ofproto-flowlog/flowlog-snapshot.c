@@ -24,6 +24,7 @@
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-table.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "ovs-rcu.h"
 #include "util.h"
 
@@ -119,17 +120,59 @@ fl_snapshot_format_line(struct ds *s, const struct fl_snapshot *snap)
                   snap->n_records, snap->bytes);
 }
 
-/* 's' as CSV, as the exporter would write it. */
-void
-fl_snapshot_format_csv(struct ds *s, const struct fl_snapshot *snap)
+/* What is the same for every record of 'snap'. */
+static struct flowlog_context
+snapshot_context(const struct fl_snapshot *snap)
 {
-    struct flowlog_context ctx = {
+    return (struct flowlog_context) {
         .region = snap->region,
         .host = snap->host,
         .logger = snap->logger,
         .interval_start_ms = snap->start,
         .interval_end_ms = snap->end,
     };
+}
+
+/* Returns 'snap' as a JSON object with the information of
+ * fl_snapshot_format_line() and, if 'with_records', its fields and records
+ * (as fl_snapshot_format_csv() has them). */
+struct json *
+fl_snapshot_to_json(const struct fl_snapshot *snap, bool with_records)
+{
+    struct json *obj = json_object_create();
+
+    json_object_put(obj, "seq", json_integer_create(snap->seq));
+    json_object_put_string(obj, "logger", snap->logger);
+    json_object_put(obj, "start", fl_time_to_json(snap->start));
+    json_object_put(obj, "end", fl_time_to_json(snap->end));
+    json_object_put(obj, "n_records", json_integer_create(snap->n_records));
+    json_object_put(obj, "bytes", json_integer_create(snap->bytes));
+    if (with_records) {
+        struct flowlog_context ctx = snapshot_context(snap);
+        struct json *records = json_array_create_empty();
+
+        for (size_t i = 0; i < snap->n_records; i++) {
+            struct flowlog_record r;
+
+            fl_snapshot_record(snap, i, &r);
+            json_array_add(records, flowlog_json_record_create(
+                               snap->opts.fields, snap->opts.n_fields, &r,
+                               &ctx));
+        }
+        json_object_put(obj, "fields",
+                        flowlog_json_field_names(snap->opts.fields,
+                                                 snap->opts.n_fields));
+        json_object_put(obj, "records", records);
+    }
+    return obj;
+}
+
+/* 's' as CSV, as the exporter would write it. */
+void
+fl_snapshot_format_csv(struct ds *s, const struct fl_snapshot *snap)
+{
+    struct flowlog_context ctx = snapshot_context(snap);
+
     flowlog_csv_header(s, snap->opts.fields, snap->opts.n_fields);
     for (size_t i = 0; i < snap->n_records; i++) {
         struct flowlog_record r;

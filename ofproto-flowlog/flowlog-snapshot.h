@@ -20,12 +20,14 @@
 
 /* Snapshots: the records of a closed interval, frozen for the exporter. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/flowlog-config.h"
 #include "openvswitch/list.h"
 
 struct ds;
+struct json;
 struct fl_binding;
 struct fl_frozen_ref;
 struct fl_interval;
@@ -72,5 +74,7 @@ size_t fl_snapshot_record_bytes(void);
 
 void fl_snapshot_format_line(struct ds *, const struct fl_snapshot *);
 void fl_snapshot_format_csv(struct ds *, const struct fl_snapshot *);
+struct json *fl_snapshot_to_json(const struct fl_snapshot *,
+                                 bool with_records);
 
 #endif /* flowlog-snapshot.h */

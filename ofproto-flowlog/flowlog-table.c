@@ -44,7 +44,19 @@ struct fl_record {
     atomic_uint32_t first;      /* ms since interval start. */
     atomic_uint32_t last;
     atomic_uint8_t flags;
+
+    /* The extended attributes of the most recent flow counted here, for
+     * flowlog/dump --fields when the logger does not key by them.  (Each is
+     * stored on its own: concurrent flows may leave a mix.)  They take the
+     * padding after 'flags' and 8 bytes: on 64-bit hosts the record is 88
+     * bytes, which is still one 96-byte malloc() chunk, as 80 was. */
+    atomic_uint8_t seen_rule_table;
+    atomic_uint8_t seen_icmp_type;
+    atomic_uint8_t seen_icmp_code;
+    atomic_uint16_t seen_ct_zone;
+    atomic_uint64_t seen_rule_cookie;   /* ovs_be64. */
 };
+BUILD_ASSERT_DECL(sizeof(struct fl_record) <= 88);
 
 /* Per (interval, logging port) state. */
 struct fl_ivport {
@@ -227,7 +239,8 @@ offset_in(const struct fl_interval *iv, long long int wall)
  * first packet of a 5-tuple without conntrack). */
 static void
 interval_add(struct fl_interval *iv, const struct fl_opts *opts,
-             struct fl_binding *b, const struct fl_key *k, uint8_t flags,
+             struct fl_binding *b, const struct fl_key *k,
+             const struct fl_key *seen, uint8_t flags,
              uint64_t n_packets, uint64_t n_bytes, long long int wall,
              bool first_only)
 {
@@ -276,6 +289,12 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
                 atomic_init(&r->first, off);
                 atomic_init(&r->last, off);
                 atomic_init(&r->flags, 0);
+                atomic_init(&r->seen_rule_table, seen->rule_table);
+                atomic_init(&r->seen_icmp_type, seen->icmp_type);
+                atomic_init(&r->seen_icmp_code, seen->icmp_code);
+                atomic_init(&r->seen_ct_zone, seen->ct_zone);
+                atomic_init(&r->seen_rule_cookie,
+                            (OVS_FORCE uint64_t) seen->rule_cookie);
                 cmap_insert(&iv->records, &r->node, hash);
                 p->n_keys++;
                 atomic_add_relaxed(&fl_n_records, 1, &(uint64_t) {0});
@@ -306,6 +325,12 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
     }
     atomic_min_u32(&r->first, off);
     atomic_max_u32(&r->last, off);
+    atomic_store_relaxed(&r->seen_rule_table, seen->rule_table);
+    atomic_store_relaxed(&r->seen_icmp_type, seen->icmp_type);
+    atomic_store_relaxed(&r->seen_icmp_code, seen->icmp_code);
+    atomic_store_relaxed(&r->seen_ct_zone, seen->ct_zone);
+    atomic_store_relaxed(&r->seen_rule_cookie,
+                         (OVS_FORCE uint64_t) seen->rule_cookie);
 }
 
 /* Credits 'n_packets' and 'n_bytes', last seen at monotonic 'used_msec', to
@@ -396,8 +421,8 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
         struct fl_ivset *set = ovsrcu_get(struct fl_ivset *, &logger->ivset);
         struct fl_interval *iv = pick_interval(set, wall);
         if (iv) {
-            interval_add(iv, opts, b, &key, f->flags, packets, bytes, wall,
-                         first_only);
+            interval_add(iv, opts, b, &key, &f->key, f->flags, packets,
+                         bytes, wall, first_only);
         }
     }
 }
@@ -485,6 +510,31 @@ record_get(const struct fl_interval *iv, const struct fl_record *r,
     out->last_ms = iv->start + last;
 }
 
+/* 'out' is record 'r' as record_get() made it: replaces the extended
+ * attributes that 'opts' leave out of the key (zero there) by those of the
+ * most recent flow counted in 'r'. */
+static void
+record_get_seen(const struct fl_record *r, const struct fl_opts *opts,
+                struct flowlog_record *out)
+{
+    struct fl_record *rw = CONST_CAST(struct fl_record *, r);
+
+    if (!opts->key_rule) {
+        uint64_t cookie;
+
+        atomic_read_relaxed(&rw->seen_rule_table, &out->rule_table);
+        atomic_read_relaxed(&rw->seen_rule_cookie, &cookie);
+        out->rule_cookie = (OVS_FORCE ovs_be64) cookie;
+    }
+    if (!opts->key_icmp) {
+        atomic_read_relaxed(&rw->seen_icmp_type, &out->icmp_type);
+        atomic_read_relaxed(&rw->seen_icmp_code, &out->icmp_code);
+    }
+    if (!opts->key_ct_zone) {
+        atomic_read_relaxed(&rw->seen_ct_zone, &out->ct_zone);
+    }
+}
+
 /* Appends to '*out' (with '*n' used of '*allocated') a SKIPDATA record for
  * each port of 'iv' with skipped packets and, with 'with_nodata', a NODATA
  * record for each binding of 'logger' that was attached during the
@@ -560,14 +610,92 @@ fl_frozen_get(const struct fl_interval *iv, const struct fl_frozen_ref *ref,
     }
 }
 
-/* The order of records in files, for references: the record's key and
- * identity decide (flowlog_record_compare() reads nothing else). */
+/* Orders bindings as flowlog_record_compare() orders the records of their
+ * ports that are otherwise the same: by port name, then identity. */
+static int
+compare_bindings(const void *a_, const void *b_)
+{
+    const struct fl_binding *const *a = a_, *const *b = b_;
+    struct flowlog_record ra, rb;
+
+    memset(&ra, 0, sizeof ra);
+    memset(&rb, 0, sizeof rb);
+    ra.id = &(*a)->id;
+    rb.id = &(*b)->id;
+    return flowlog_record_compare(&ra, &rb);
+}
+
+/* Sets the sort ranks of the bindings of the records of 'iv' and of
+ * 'extra', so that compare_refs() compares two records of 'iv' without
+ * comparing strings: equal port names get equal 'sort_port', equal port
+ * names and identities equal 'sort_id'. */
+static void
+rank_bindings(const struct fl_interval *iv, const struct flowlog_record *extra,
+              size_t n_extra)
+{
+    size_t n = 0, max = cmap_count(&iv->ports) + n_extra;
+    struct fl_binding **v = xmalloc(MAX(max, 1) * sizeof *v);
+    const struct fl_ivport *p;
+
+    CMAP_FOR_EACH (p, node, &iv->ports) {
+        if (n < max - n_extra) {
+            v[n++] = p->binding;
+        }
+    }
+    for (size_t i = 0; i < n_extra; i++) {
+        v[n++] = CONTAINER_OF(extra[i].id, struct fl_binding, id);
+    }
+    qsort(v, n, sizeof *v, compare_bindings);
+    for (size_t i = 0; i < n; i++) {
+        struct fl_binding *b = v[i], *prev = i ? v[i - 1] : NULL;
+
+        if (prev && !compare_bindings(&prev, &b)) {
+            b->sort_port = prev->sort_port;
+            b->sort_id = prev->sort_id;
+        } else {
+            b->sort_id = i;
+            b->sort_port = (prev && !strcmp(prev->id.port_name
+                                            ? prev->id.port_name : "",
+                                            b->id.port_name
+                                            ? b->id.port_name : "")
+                            ? prev->sort_port : i);
+        }
+    }
+    free(v);
+}
+
+#define CMP(A, B) if ((A) != (B)) { return (A) < (B) ? -1 : 1; }
+
+/* The order of records in files (flowlog_record_compare()), for
+ * references.  Two records of the interval, the common case, are compared
+ * by their bindings' ranks (see rank_bindings()) and their keys. */
 static int
 compare_refs(const void *a_, const void *b_)
 {
     const struct fl_frozen_ref *a = a_, *b = b_;
-    struct flowlog_record ra, rb;
 
+    if (a->r && b->r) {
+        const struct fl_binding *ba = a->r->binding, *bb = b->r->binding;
+        const struct fl_key *ka = &a->r->key, *kb = &b->r->key;
+
+        CMP(ba->sort_port, bb->sort_port);
+        CMP(ka->direction, kb->direction);
+        CMP(ka->protocol, kb->protocol);
+        CMP(ntohl(ka->src_addr), ntohl(kb->src_addr));
+        CMP(ntohl(ka->dst_addr), ntohl(kb->dst_addr));
+        CMP(ka->src_port, kb->src_port);
+        CMP(ka->dst_port, kb->dst_port);
+        CMP(ka->verdict, kb->verdict);
+        CMP(ka->icmp_type, kb->icmp_type);
+        CMP(ka->icmp_code, kb->icmp_code);
+        CMP(ka->ct_zone, kb->ct_zone);
+        CMP(ka->rule_table, kb->rule_table);
+        CMP(ntohll(ka->rule_cookie), ntohll(kb->rule_cookie));
+        CMP(ba->sort_id, bb->sort_id);
+        return 0;
+    }
+
+    struct flowlog_record ra, rb;
     if (a->r) {
         memset(&ra, 0, sizeof ra);
         record_from_key(&ra, &a->r->key);
@@ -611,18 +739,23 @@ fl_interval_freeze(const struct fl_interval *iv,
     for (size_t i = 0; i < n_extra; i++) {
         v[n++] = (struct fl_frozen_ref) { .x = &(*extra)[i] };
     }
+    rank_bindings(iv, *extra, n_extra);
     qsort(v, n, sizeof *v, compare_refs);
     *refs = v;
     return n;
 }
 
 /* Collects the records of 'iv' as fl_interval_freeze() lists them into a
- * malloc()'d array '*recs' and returns how many. */
+ * malloc()'d array '*recs' and returns how many.  The extended attributes
+ * that 'logger' does not key by (rule, ICMP type and code, conntrack zone)
+ * are those of the most recent flow counted in each record, for
+ * flowlog/dump --fields; snapshots keep them out. */
 size_t
 fl_interval_records(const struct fl_interval *iv,
                     const struct fl_logger *logger, bool with_nodata,
                     struct flowlog_record **recs)
 {
+    const struct fl_opts *opts = logger ? fl_logger_opts(logger) : NULL;
     struct fl_frozen_ref *refs;
     struct flowlog_record *extra;
     size_t n = fl_interval_freeze(iv, logger, with_nodata, &refs, &extra);
@@ -630,6 +763,9 @@ fl_interval_records(const struct fl_interval *iv,
 
     for (size_t i = 0; i < n; i++) {
         fl_frozen_get(iv, &refs[i], &out[i]);
+        if (refs[i].r && opts) {
+            record_get_seen(refs[i].r, opts, &out[i]);
+        }
     }
     free(refs);
     free(extra);

@@ -20,6 +20,7 @@
 #include <config.h>
 #include "ofproto-flowlog/flowlog-unixctl.h"
 
+#include "lib/flowlog-command.h"
 #include "ofproto-flowlog/flowlog-channel.h"
 #include "ofproto-flowlog/flowlog-ovsdb.h"
 #include "ofproto-flowlog/flowlog-ports.h"
@@ -27,6 +28,8 @@
 #include "ofproto-flowlog/flowlog-snapshot.h"
 #include "ofproto-flowlog/flowlog-table.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "svec.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -45,32 +48,68 @@ compare_bindings(const void *a_, const void *b_)
     return strcmp((*a)->id.port_name, (*b)->id.port_name);
 }
 
+/* Returns the state of logger 'l' as flowlog/show and flowlog/list name it:
+ * what is known, never a guess.  Unless it is "ACTIVE", appends why to
+ * 'reason' (for CONFIG_ERROR: the configuration error). */
+static const char *
+logger_state(const struct fl_logger *l, struct ds *reason)
+{
+    if (l->error) {
+        ds_put_cstr(reason, l->error);
+        return "CONFIG_ERROR";
+    }
+
+    /* What the exporter reported. */
+    const char *why;
+    const char *state = fl_channel_logger_state(l->name, &why);
+    if (!fl_channel_is_connected()) {
+        ds_put_format(reason, "exporter not connected%s%s",
+                      state ? "; last reported: " : "", state ? state : "");
+        return "PENDING";
+    } else if (!state) {
+        ds_put_cstr(reason, "target not yet checked");
+        return "PENDING";
+    } else if (strcmp(state, "ACTIVE")) {
+        ds_put_cstr(reason, why ? why : "");
+    }
+    return state;
+}
+
+/* Returns the attached bindings of 'l' sorted by port name in a malloc()'d
+ * array, and their number in '*n'. */
+static struct fl_binding **
+attached_bindings(const struct fl_logger *l, size_t *n)
+{
+    struct fl_binding **v = xmalloc(MAX(hmap_count(&l->bindings), 1)
+                                    * sizeof *v);
+    struct fl_binding *b;
+
+    *n = 0;
+    HMAP_FOR_EACH (b, node, &l->bindings) {
+        if (b->attached) {
+            v[(*n)++] = b;
+        }
+    }
+    qsort(v, *n, sizeof *v, compare_bindings);
+    return v;
+}
+
 static void
 show_logger(struct ds *s, const struct fl_logger *l)
 {
     const struct fl_opts *o = fl_logger_opts(l);
+    struct ds reason = DS_EMPTY_INITIALIZER;
+    const char *state = logger_state(l, &reason);
 
-    ds_put_format(s, "logger %s: ", l->name);
-    if (l->error) {
-        ds_put_format(s, "CONFIG_ERROR (%s)%s\n", l->error,
-                      l->has_valid ? "; last valid configuration in force"
-                                   : "");
-    } else {
-        /* What the exporter reported, never a guess. */
-        const char *reason;
-        const char *state = fl_channel_logger_state(l->name, &reason);
-        if (!fl_channel_is_connected()) {
-            ds_put_format(s, "PENDING (exporter not connected%s%s)\n",
-                          state ? "; last reported: " : "",
-                          state ? state : "");
-        } else if (!state) {
-            ds_put_cstr(s, "PENDING (target not yet checked)\n");
-        } else if (strcmp(state, "ACTIVE")) {
-            ds_put_format(s, "%s (%s)\n", state, reason ? reason : "");
-        } else {
-            ds_put_cstr(s, "ACTIVE\n");
-        }
+    ds_put_format(s, "logger %s: %s", l->name, state);
+    if (strcmp(state, "ACTIVE")) {
+        ds_put_format(s, " (%s)", ds_cstr(&reason));
     }
+    if (l->error && l->has_valid) {
+        ds_put_cstr(s, "; last valid configuration in force");
+    }
+    ds_put_char(s, '\n');
+    ds_destroy(&reason);
     if (!o) {
         return;
     }
@@ -78,19 +117,11 @@ show_logger(struct ds *s, const struct fl_logger *l)
     flowlog_logger_opts_format(&o->o, s);
     ds_put_char(s, '\n');
 
-    size_t n = 0;
-    struct fl_binding **v = xmalloc(MAX(hmap_count(&l->bindings), 1)
-                                    * sizeof *v);
-    struct fl_binding *b;
-    HMAP_FOR_EACH (b, node, &l->bindings) {
-        if (b->attached) {
-            v[n++] = b;
-        }
-    }
-    qsort(v, n, sizeof *v, compare_bindings);
+    size_t n;
+    struct fl_binding **v = attached_bindings(l, &n);
     ds_put_format(s, "  ports: %"PRIuSIZE"\n", n);
     for (size_t i = 0; i < n; i++) {
-        b = v[i];
+        const struct fl_binding *b = v[i];
         ds_put_format(s, "    %s: ofport=%d iface-id=%s attached=%s\n",
                       b->id.port_name, b->id.ofport,
                       b->id.iface_id ? b->id.iface_id : "", b->how);
@@ -150,6 +181,149 @@ show_logger(struct ds *s, const struct fl_logger *l)
     }
 }
 
+static bool
+fields_contain(const enum flowlog_field *fields, size_t n,
+               enum flowlog_field f)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fields[i] == f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns the bounds of 'iv' as a JSON object. */
+static struct json *
+interval_json(const struct fl_interval *iv)
+{
+    struct json *obj = json_object_create();
+
+    json_object_put(obj, "start", fl_time_to_json(iv->start));
+    json_object_put(obj, "end", fl_time_to_json(iv->end));
+    return obj;
+}
+
+/* Returns logger 'l' as flowlog/show shows it, as a JSON object. */
+static struct json *
+show_logger_json(const struct fl_logger *l)
+{
+    const struct fl_opts *o = fl_logger_opts(l);
+    struct json *obj = json_object_create();
+    struct ds reason = DS_EMPTY_INITIALIZER;
+    const char *state = logger_state(l, &reason);
+
+    json_object_put_string(obj, "state", state);
+    json_object_put(obj, "reason",
+                    (strcmp(state, "ACTIVE")
+                     ? json_string_create(ds_cstr(&reason))
+                     : json_null_create()));
+    json_object_put(obj, "last_valid_configuration_in_force",
+                    json_boolean_create(l->error && l->has_valid));
+    ds_destroy(&reason);
+    if (!o) {
+        return obj;
+    }
+
+    struct ds config = DS_EMPTY_INITIALIZER;
+    flowlog_logger_opts_format(&o->o, &config);
+    json_object_put(obj, "configuration",
+                    json_string_create_nocopy(ds_steal_cstr(&config)));
+    json_object_put(obj, "options", flowlog_logger_opts_to_json(&o->o));
+
+    size_t n;
+    struct fl_binding **v = attached_bindings(l, &n);
+    struct json *ports = json_array_create_empty();
+    for (size_t i = 0; i < n; i++) {
+        const struct fl_binding *b = v[i];
+        struct json *port = json_object_create();
+
+        json_object_put_string(port, "name", b->id.port_name);
+        json_object_put(port, "ofport", json_integer_create(b->id.ofport));
+        json_object_put(port, "iface_id",
+                        (b->id.iface_id
+                         ? json_string_create(b->id.iface_id)
+                         : json_null_create()));
+        json_object_put_string(port, "attached", b->how);
+        json_array_add(ports, port);
+    }
+    free(v);
+    json_object_put(obj, "ports", ports);
+
+    struct fl_interval *cur = fl_logger_current(l);
+    struct json *current = json_null_create();
+    if (cur) {
+        uint64_t packets, bytes, skipped;
+
+        fl_interval_totals(cur, &packets, &bytes, &skipped);
+        json_destroy(current);
+        current = json_object_create();
+        json_object_put(current, "start", fl_time_to_json(cur->start));
+        json_object_put(current, "end", fl_time_to_json(cur->end));
+        json_object_put(current, "keys",
+                        json_integer_create(cmap_count(&cur->records)));
+        json_object_put(current, "packets", json_integer_create(packets));
+        json_object_put(current, "bytes", json_integer_create(bytes));
+        json_object_put(current, "skipped_packets",
+                        json_integer_create(skipped));
+    }
+    json_object_put(obj, "current_interval", current);
+    json_object_put(obj, "closing_intervals",
+                    json_integer_create(ovs_list_size(&l->closing)));
+
+    struct json *excluded = json_object_create();
+    for (int i = FL_EXCL_NONE + 1; i < FL_N_EXCL; i++) {
+        uint64_t x;
+        atomic_read_relaxed(&CONST_CAST(struct fl_logger *, l)->excluded[i],
+                            &x);
+        json_object_put(excluded, fl_exclusion_name(i),
+                        json_integer_create(x));
+    }
+    json_object_put(obj, "excluded_packets", excluded);
+
+    struct json *closed = json_object_create();
+    json_object_put(closed, "packets", json_integer_create(l->total_packets));
+    json_object_put(closed, "bytes", json_integer_create(l->total_bytes));
+    json_object_put(closed, "skipped_packets",
+                    json_integer_create(l->total_skipped));
+    json_object_put(obj, "closed_intervals", closed);
+
+    uint64_t sent, acked, dropped;
+    fl_channel_logger_counters(l->name, &sent, &acked, &dropped);
+    struct json *snapshots = json_object_create();
+    json_object_put(snapshots, "closed", json_integer_create(l->n_snapshots));
+    json_object_put(snapshots, "sent", json_integer_create(sent));
+    json_object_put(snapshots, "acknowledged", json_integer_create(acked));
+    json_object_put(snapshots, "dropped", json_integer_create(dropped));
+    json_object_put(obj, "snapshots", snapshots);
+
+    uint64_t d_records, d_seq, d_n_records;
+    long long int d_start, d_end;
+    struct json *drops = json_object_create();
+    struct json *last = json_null_create();
+    if (fl_channel_logger_last_drop(l->name, &d_records, &d_seq, &d_start,
+                                    &d_end, &d_n_records)) {
+        json_destroy(last);
+        last = json_object_create();
+        json_object_put(last, "seq", json_integer_create(d_seq));
+        json_object_put(last, "start", fl_time_to_json(d_start));
+        json_object_put(last, "end", fl_time_to_json(d_end));
+        json_object_put(last, "records", json_integer_create(d_n_records));
+    }
+    json_object_put(drops, "snapshots", json_integer_create(dropped));
+    json_object_put(drops, "records", json_integer_create(d_records));
+    json_object_put(drops, "last", last);
+    json_object_put(obj, "dropped_past_queue_max_bytes", drops);
+
+    uint64_t x_dropped, x_records;
+    fl_channel_logger_exporter_drops(l->name, &x_dropped, &x_records);
+    struct json *x_drops = json_object_create();
+    json_object_put(x_drops, "snapshots", json_integer_create(x_dropped));
+    json_object_put(x_drops, "records", json_integer_create(x_records));
+    json_object_put(obj, "dropped_by_exporter", x_drops);
+    return obj;
+}
+
 /* For commands whose optional first argument names a logger: returns it,
  * or NULL after replying with an error if there is no such logger.  Sets
  * '*all' if no logger was named. */
@@ -170,26 +344,26 @@ logger_arg(struct unixctl_conn *conn, int argc, const char *argv[],
     return l;
 }
 
-/* Formats into 's', with 'format', the logger that the optional first
- * argument names (passing the second argument as 'port') or, without one,
- * every logger in name order (with a NULL 'port' and 'all' set).  Returns
- * false after replying with an error if there is no such logger. */
+/* Calls 'cb' for the logger that the first of the arguments in 'a' names
+ * (passing the second one as 'port') or, without one, for every logger in
+ * name order (with a NULL 'port' and 'all' set).  Returns false after
+ * replying with an error if there is no such logger. */
 static bool
-format_loggers(struct unixctl_conn *conn, int argc, const char *argv[],
-               void (*format)(struct ds *, const struct fl_logger *,
-                              const char *port, bool all),
-               struct ds *s)
+for_each_logger(struct unixctl_conn *conn, struct flowlog_cmd_args *a,
+                void (*cb)(const struct fl_logger *, const char *port,
+                           bool all, void *aux),
+                void *aux)
 {
     bool all;
-    struct fl_logger *l = logger_arg(conn, argc, argv, &all);
+    struct fl_logger *l = logger_arg(conn, a->argc, a->argv, &all);
 
     if (l) {
-        format(s, l, argc > 2 ? argv[2] : NULL, false);
+        cb(l, a->argc > 2 ? a->argv[2] : NULL, false, aux);
     } else if (all) {
         size_t n;
         struct fl_logger **v = fl_loggers_sorted(&n);
         for (size_t i = 0; i < n; i++) {
-            format(s, v[i], NULL, true);
+            cb(v[i], NULL, true, aux);
         }
         free(v);
     }
@@ -197,22 +371,104 @@ format_loggers(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
-show_logger_cb(struct ds *s, const struct fl_logger *l,
-               const char *port OVS_UNUSED, bool all OVS_UNUSED)
+show_logger_cb(const struct fl_logger *l, const char *port OVS_UNUSED,
+               bool all OVS_UNUSED, void *s)
 {
     show_logger(s, l);
+}
+
+static void
+show_logger_json_cb(const struct fl_logger *l, const char *port OVS_UNUSED,
+                    bool all OVS_UNUSED, void *loggers)
+{
+    json_object_put(loggers, l->name, show_logger_json(l));
+}
+
+/* Adds the host-wide part of flowlog/show to 'obj'. */
+static void
+show_host_json(struct json *obj)
+{
+    struct fl_host *h = fl_host_get();
+
+    if (h) {
+        struct json *host = json_object_create();
+        json_object_put(host, "system_id",
+                        (h->system_id ? json_string_create(h->system_id)
+                         : json_null_create()));
+        json_object_put(host, "region",
+                        (h->region ? json_string_create(h->region)
+                         : json_null_create()));
+        json_object_put_string(host, "verdict",
+                               (h->mode == FL_MODE_NEUTRON ? "neutron"
+                                : "pipeline"));
+        json_object_put(host, "neutron_tables",
+                        json_array_create_3(
+                            json_integer_create(h->table_accept_egress),
+                            json_integer_create(h->table_accept_ingress),
+                            json_integer_create(h->table_drop)));
+        json_object_put(obj, "host", host);
+
+        struct json *records = json_object_create();
+        json_object_put(records, "total",
+                        json_integer_create(fl_records_total()));
+        json_object_put(records, "max", json_integer_create(h->max_records));
+        json_object_put(records, "bytes_each",
+                        json_integer_create(fl_record_memory()));
+        json_object_put(obj, "records", records);
+        fl_channel_show_json(obj, h->queue_max_bytes);
+    }
+
+    struct svec errors = SVEC_EMPTY_INITIALIZER;
+    struct svec warnings = SVEC_EMPTY_INITIALIZER;
+    struct svec *lists[] = { &errors, &warnings };
+    const char *names[] = { "errors", "warnings" };
+
+    fl_ovsdb_problems(&errors, &warnings);
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+        struct json *array = json_array_create_empty();
+        const char *msg;
+        size_t j;
+
+        SVEC_FOR_EACH (j, msg, lists[i]) {
+            json_array_add(array, json_string_create(msg));
+        }
+        json_object_put(obj, names[i], array);
+        svec_destroy(lists[i]);
+    }
 }
 
 static void
 flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    struct flowlog_cmd_args a;
 
-    if (!format_loggers(conn, argc, argv, show_logger_cb, &s)) {
+    if (!flowlog_cmd_args_parse(conn, argc, argv, false, 1, &a)) {
         return;
     }
-    if (argc < 2) {
+    if (a.json) {
+        struct json *loggers = json_object_create();
+
+        if (!for_each_logger(conn, &a, show_logger_json_cb, loggers)) {
+            json_destroy(loggers);
+            return;
+        }
+        struct json *obj = json_object_create();
+        json_object_put(obj, "loggers", loggers);
+        if (a.argc < 2) {
+            show_host_json(obj);
+        }
+        flowlog_cmd_reply_json(conn, obj);
+        return;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (!for_each_logger(conn, &a, show_logger_cb, &s)) {
+        ds_destroy(&s);
+        return;
+    }
+    if (a.argc < 2) {
         struct fl_host *h = fl_host_get();
         if (h) {
             ds_put_format(&s, "host: system-id=%s region=%s verdict=%s "
@@ -233,18 +489,50 @@ flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
     ds_destroy(&s);
 }
 
+/* What flowlog/dump prints of each logger. */
+struct dump_ctx {
+    const struct flowlog_cmd_args *args;   /* Options: --fields. */
+    struct ds *s;                          /* Text: CSV... */
+    struct json *loggers;                  /* ...or JSON. */
+};
+
+/* Dumps the current interval of logger 'l' (only the records of 'port' if
+ * nonnull) with the logger's fields followed by those of --fields it does
+ * not have. */
 static void
-dump_logger(struct ds *s, const struct fl_logger *l, const char *port)
+dump_logger(struct dump_ctx *d, const struct fl_logger *l, const char *port)
 {
     const struct fl_opts *o = fl_logger_opts(l);
     struct fl_interval *cur = fl_logger_current(l);
     struct fl_host *h = fl_host_get();
+    enum flowlog_field fields[FL_N_FIELDS];
+    size_t n_fields = 0;
+    struct json *records = NULL;
 
-    if (!o) {
-        return;
+    if (o) {
+        memcpy(fields, o->o.fields, o->o.n_fields * sizeof *fields);
+        n_fields = o->o.n_fields;
+        for (size_t i = 0; i < d->args->n_fields; i++) {
+            enum flowlog_field f = d->args->fields[i];
+            if (!fields_contain(o->o.fields, o->o.n_fields, f)) {
+                fields[n_fields++] = f;
+            }
+        }
     }
-    flowlog_csv_header(s, o->o.fields, o->o.n_fields);
-    if (!cur) {
+    if (d->loggers) {
+        struct json *obj = json_object_create();
+
+        records = json_array_create_empty();
+        json_object_put(obj, "fields",
+                        flowlog_json_field_names(fields, n_fields));
+        json_object_put(obj, "interval",
+                        (cur && o ? interval_json(cur) : json_null_create()));
+        json_object_put(obj, "records", records);
+        json_object_put(d->loggers, l->name, obj);
+    } else if (o) {
+        flowlog_csv_header(d->s, fields, n_fields);
+    }
+    if (!o || !cur) {
         return;
     }
 
@@ -258,9 +546,14 @@ dump_logger(struct ds *s, const struct fl_logger *l, const char *port)
         .interval_end_ms = cur->end,
     };
     for (size_t i = 0; i < n; i++) {
-        if (!port || !strcmp(recs[i].id->port_name, port)) {
-            flowlog_csv_record(s, o->o.fields, o->o.n_fields, &recs[i],
-                               &ctx);
+        if (port && strcmp(recs[i].id->port_name, port)) {
+            continue;
+        }
+        if (records) {
+            json_array_add(records, flowlog_json_record_create(
+                               fields, n_fields, &recs[i], &ctx));
+        } else {
+            flowlog_csv_record(d->s, fields, n_fields, &recs[i], &ctx);
         }
     }
     free(recs);
@@ -281,32 +574,50 @@ logger_has_port(const struct fl_logger *l, const char *port)
 }
 
 static void
-dump_logger_cb(struct ds *s, const struct fl_logger *l, const char *port,
-               bool all)
+dump_logger_cb(const struct fl_logger *l, const char *port, bool all,
+               void *d_)
 {
-    if (all) {
-        ds_put_format(s, "# logger %s\n", l->name);
+    struct dump_ctx *d = d_;
+
+    if (all && !d->loggers) {
+        ds_put_format(d->s, "# logger %s\n", l->name);
     }
-    dump_logger(s, l, port);
+    dump_logger(d, l, port);
 }
 
 static void
 flowlog_unixctl_dump(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    struct flowlog_cmd_args a;
 
-    if (argc > 2) {
-        const struct fl_logger *l = fl_logger_find(argv[1]);
-        if (l && !logger_has_port(l, argv[2])) {
+    if (!flowlog_cmd_args_parse(conn, argc, argv, true, 2, &a)) {
+        return;
+    }
+    if (a.argc > 2) {
+        const struct fl_logger *l = fl_logger_find(a.argv[1]);
+        if (l && !logger_has_port(l, a.argv[2])) {
             char *error = xasprintf("logger %s has no port \"%s\"",
-                                    argv[1], argv[2]);
+                                    a.argv[1], a.argv[2]);
             unixctl_command_reply_error(conn, error);
             free(error);
             return;
         }
     }
-    if (format_loggers(conn, argc, argv, dump_logger_cb, &s)) {
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct dump_ctx d = {
+        .args = &a,
+        .s = &s,
+        .loggers = a.json ? json_object_create() : NULL,
+    };
+    if (!for_each_logger(conn, &a, dump_logger_cb, &d)) {
+        json_destroy(d.loggers);
+    } else if (d.loggers) {
+        struct json *obj = json_object_create();
+        json_object_put(obj, "loggers", d.loggers);
+        flowlog_cmd_reply_json(conn, obj);
+    } else {
         unixctl_command_reply(conn, ds_cstr(&s));
     }
     ds_destroy(&s);
@@ -362,19 +673,34 @@ flowlog_unixctl_flush(struct unixctl_conn *conn, int argc,
 }
 
 /* Lists the snapshots waiting for the exporter, or prints one of them as the
- * exporter would write it (CSV, the logger's fields). */
+ * exporter would write it (CSV, the logger's fields), or as JSON. */
 static void
 flowlog_unixctl_queue(struct unixctl_conn *conn, int argc,
                       const char *argv[], void *aux OVS_UNUSED)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
     unsigned long long int seq = 0;
+    struct flowlog_cmd_args a;
 
-    if (argc > 1 && !str_to_ullong(argv[1], 10, &seq)) {
+    if (!flowlog_cmd_args_parse(conn, argc, argv, false, 1, &a)) {
+        return;
+    }
+    if (a.argc > 1 && !str_to_ullong(a.argv[1], 10, &seq)) {
         unixctl_command_reply_error(conn, "SEQ must be a snapshot number");
         return;
     }
-    if (!fl_channel_queue_format(&s, argc > 1, seq)) {
+    if (a.json) {
+        struct json *json = fl_channel_queue_to_json(a.argc > 1, seq);
+        if (!json) {
+            unixctl_command_reply_error(conn,
+                                        "no such snapshot in the queue");
+            return;
+        }
+        flowlog_cmd_reply_json(conn, json);
+        return;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    if (!fl_channel_queue_format(&s, a.argc > 1, seq)) {
         unixctl_command_reply_error(conn, "no such snapshot in the queue");
         ds_destroy(&s);
         return;
@@ -387,56 +713,83 @@ flowlog_unixctl_queue(struct unixctl_conn *conn, int argc,
 }
 
 /* One line per logger: name, state, ports, keys of the current interval,
- * snapshots closed and acknowledged. */
+ * snapshots closed, acknowledged and dropped; or the same as JSON. */
 static void
-flowlog_unixctl_list(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                     const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+flowlog_unixctl_list(struct unixctl_conn *conn, int argc,
+                     const char *argv[], void *aux OVS_UNUSED)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
+    struct json *loggers = json_object_create();
+    struct flowlog_cmd_args a;
     size_t n;
-    struct fl_logger **v = fl_loggers_sorted(&n);
 
+    if (!flowlog_cmd_args_parse(conn, argc, argv, false, 0, &a)) {
+        json_destroy(loggers);
+        return;
+    }
+
+    struct fl_logger **v = fl_loggers_sorted(&n);
     for (size_t i = 0; i < n; i++) {
         const struct fl_logger *l = v[i];
         const struct fl_binding *b;
-        const char *reason;
-        const char *state = fl_channel_logger_state(l->name, &reason);
+        struct ds reason = DS_EMPTY_INITIALIZER;
+        const char *state = logger_state(l, &reason);
         struct fl_interval *cur = fl_logger_current(l);
-        size_t n_ports = 0;
+        size_t n_ports = 0, n_keys = cur ? cmap_count(&cur->records) : 0;
         uint64_t sent, acked, dropped;
 
         HMAP_FOR_EACH (b, node, &l->bindings) {
             n_ports += b->attached;
         }
         fl_channel_logger_counters(l->name, &sent, &acked, &dropped);
-        ds_put_format(&s, "%s %s ports=%"PRIuSIZE" keys=%"PRIuSIZE
-                      " closed=%"PRIu64" acknowledged=%"PRIu64
-                      " dropped=%"PRIu64"\n", l->name,
-                      (l->error ? "CONFIG_ERROR"
-                       : !fl_channel_is_connected() || !state ? "PENDING"
-                       : state),
-                      n_ports, cur ? cmap_count(&cur->records) : 0,
-                      l->n_snapshots, acked, dropped);
+        if (a.json) {
+            struct json *obj = json_object_create();
+
+            json_object_put_string(obj, "state", state);
+            json_object_put(obj, "ports", json_integer_create(n_ports));
+            json_object_put(obj, "keys", json_integer_create(n_keys));
+            json_object_put(obj, "closed",
+                            json_integer_create(l->n_snapshots));
+            json_object_put(obj, "acknowledged", json_integer_create(acked));
+            json_object_put(obj, "dropped", json_integer_create(dropped));
+            json_object_put(loggers, l->name, obj);
+        } else {
+            ds_put_format(&s, "%s %s ports=%"PRIuSIZE" keys=%"PRIuSIZE
+                          " closed=%"PRIu64" acknowledged=%"PRIu64
+                          " dropped=%"PRIu64"\n", l->name, state, n_ports,
+                          n_keys, l->n_snapshots, acked, dropped);
+        }
+        ds_destroy(&reason);
     }
     free(v);
-    if (!n) {
-        ds_put_cstr(&s, "no loggers\n");
+
+    if (a.json) {
+        struct json *obj = json_object_create();
+        json_object_put(obj, "loggers", loggers);
+        flowlog_cmd_reply_json(conn, obj);
+    } else {
+        json_destroy(loggers);
+        if (!n) {
+            ds_put_cstr(&s, "no loggers\n");
+        }
+        unixctl_command_reply(conn, ds_cstr(&s));
     }
-    unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }
 
 void
 fl_unixctl_register(void)
 {
-    unixctl_command_register("flowlog/list", "", 0, 0,
+    unixctl_command_register("flowlog/list", "[--format json]", 0, 2,
                              flowlog_unixctl_list, NULL);
-    unixctl_command_register("flowlog/show", "[LOGGER]", 0, 1,
-                             flowlog_unixctl_show, NULL);
-    unixctl_command_register("flowlog/dump", "[LOGGER [PORT]]", 0, 2,
+    unixctl_command_register("flowlog/show", "[--format json] [LOGGER]",
+                             0, 4, flowlog_unixctl_show, NULL);
+    unixctl_command_register("flowlog/dump",
+                             "[--format json] [--fields F1+F2...] "
+                             "[LOGGER [PORT]]", 0, 7,
                              flowlog_unixctl_dump, NULL);
     unixctl_command_register("flowlog/flush", "[LOGGER]", 0, 1,
                              flowlog_unixctl_flush, NULL);
-    unixctl_command_register("flowlog/queue", "[SEQ]", 0, 1,
+    unixctl_command_register("flowlog/queue", "[--format json] [SEQ]", 0, 4,
                              flowlog_unixctl_queue, NULL);
 }

@@ -86,6 +86,7 @@ EXTRA_DIST += \
 	tests/run-all \
 	tests/flowlog-pcap-oracle.py \
 	tests/exporter-read.py \
+	tests/flowlog-json.py \
 	tests/swift-sandbox.sh \
 	tests/swift-faults.py \
 	tests/rate-limit-proxy.py \

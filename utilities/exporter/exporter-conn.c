@@ -23,6 +23,7 @@
 #include "lib/flowlog-config.h"
 #include "lib/flowlog-msg.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -619,4 +620,30 @@ exporter_conn_format(const struct exporter_conn *c, struct ds *s)
         ds_put_cstr(s, ", not acknowledging: spool write failed");
     }
     ds_put_char(s, '\n');
+}
+
+/* Returns what exporter_conn_format() prints of 'c' as a JSON object. */
+struct json *
+exporter_conn_to_json(const struct exporter_conn *c)
+{
+    struct json *obj = json_object_create();
+
+    json_object_put_string(obj, "name", c->name);
+    json_object_put(obj, "system_id",
+                    (c->boot_uuid ? json_string_create(c->system_id)
+                     : json_null_create()));
+    json_object_put(obj, "boot",
+                    (c->boot_uuid ? json_string_create(c->boot_uuid)
+                     : json_null_create()));
+    json_object_put(obj, "acked", json_integer_create(c->n_acked));
+    json_object_put(obj, "acked_again", json_integer_create(c->n_duplicates));
+    json_object_put(obj, "refused", json_integer_create(c->n_refused));
+    json_object_put(obj, "dropped", json_integer_create(c->n_dropped));
+    json_object_put(obj, "not_acknowledging",
+                    (c->stall == STALL_FULL
+                     ? json_string_create("no room in the spool")
+                     : c->stall == STALL_ERROR
+                     ? json_string_create("spool write failed")
+                     : json_null_create()));
+    return obj;
 }

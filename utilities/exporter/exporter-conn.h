@@ -26,6 +26,7 @@
 #include "lib/flowlog-sink.h"
 
 struct ds;
+struct json;
 struct exporter_spool;
 struct stream;
 
@@ -40,5 +41,6 @@ void exporter_conn_send_state(struct exporter_conn *, const char *logger,
                               enum sink_status, const char *reason);
 
 void exporter_conn_format(const struct exporter_conn *, struct ds *);
+struct json *exporter_conn_to_json(const struct exporter_conn *);
 
 #endif /* exporter-conn.h */

@@ -27,6 +27,7 @@
 #include "lib/flowlog-record.h"
 #include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
@@ -632,4 +633,40 @@ exporter_delivery_format(const struct exporter_delivery *d, struct ds *s)
         ds_put_char(s, '\n');
     }
     free(nodes);
+}
+
+/* Returns what exporter_delivery_format() prints as a JSON object:
+ * "delivered", "failed" and "targets" by name ("status", "delivered",
+ * "failed", "delivering", "next_attempt_ms", "reason"). */
+struct json *
+exporter_delivery_to_json(const struct exporter_delivery *d)
+{
+    struct json *obj = json_object_create();
+    struct json *targets = json_object_create();
+    long long int now = time_msec();
+    struct shash_node *node;
+
+    json_object_put(obj, "delivered", json_integer_create(d->n_delivered));
+    json_object_put(obj, "failed", json_integer_create(d->n_failed));
+    SHASH_FOR_EACH (node, &d->dests) {
+        const struct dest *dest = node->data;
+        struct json *tj = json_object_create();
+
+        json_object_put_string(tj, "status",
+                               sink_status_name(dest->status));
+        json_object_put(tj, "delivered",
+                        json_integer_create(dest->n_delivered));
+        json_object_put(tj, "failed", json_integer_create(dest->n_failed));
+        json_object_put(tj, "delivering", json_boolean_create(dest->busy));
+        json_object_put(tj, "next_attempt_ms",
+                        (!dest->busy && dest->next_attempt > now
+                         ? json_integer_create(dest->next_attempt - now)
+                         : json_null_create()));
+        json_object_put(tj, "reason",
+                        (dest->reason ? json_string_create(dest->reason)
+                         : json_null_create()));
+        json_object_put(targets, dest->name, tj);
+    }
+    json_object_put(obj, "targets", targets);
+    return obj;
 }

@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 struct ds;
+struct json;
 struct sink_config;
 struct exporter_spool;
 
@@ -40,5 +41,6 @@ void exporter_delivery_wait(struct exporter_delivery *);
 size_t exporter_delivery_retry_now(struct exporter_delivery *);
 
 void exporter_delivery_format(const struct exporter_delivery *, struct ds *);
+struct json *exporter_delivery_to_json(const struct exporter_delivery *);
 
 #endif /* exporter-delivery.h */

@@ -23,6 +23,7 @@
 #include "lib/flowlog-msg.h"
 #include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "svec.h"
@@ -490,4 +491,57 @@ exporter_loggers_format(struct ds *s)
         }
     }
     free(nodes);
+}
+
+/* Returns what exporter_loggers_format() prints as a JSON object, by logger
+ * name: "state", "target", "credentials", "reason" and
+ * "dropped_by_vswitchd" ("snapshots", "records", "last"). */
+struct json *
+exporter_loggers_to_json(void)
+{
+    struct json *obj = json_object_create();
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &loggers) {
+        const struct logger *l = node->data;
+        const struct vswitchd_drops *d = shash_find_data(&drops, l->name);
+        struct json *lj = json_object_create();
+
+        json_object_put_string(lj, "state",
+                               (l->probing ? "probing"
+                                : sink_status_name(l->status)));
+        json_object_put(lj, "target",
+                        (l->target ? json_string_create(l->target)
+                         : json_null_create()));
+        json_object_put(lj, "credentials",
+                        (l->target ? json_string_create(l->credentials)
+                         : json_null_create()));
+        json_object_put(lj, "reason",
+                        (l->reason ? json_string_create(l->reason)
+                         : json_null_create()));
+
+        struct json *dj = json_object_create();
+        struct json *last = json_null_create();
+        json_object_put(dj, "snapshots", json_integer_create(d ? d->n : 0));
+        json_object_put(dj, "records",
+                        json_integer_create(d ? d->n_records : 0));
+        if (d && d->last_boot_uuid) {
+            json_destroy(last);
+            last = json_object_create();
+            json_object_put_string(last, "boot", d->last_boot_uuid);
+            json_object_put(last, "seq", json_integer_create(d->last_seq));
+            json_object_put(last, "start",
+                            json_string_create_nocopy(
+                                format_ms(d->last_start)));
+            json_object_put(last, "end",
+                            json_string_create_nocopy(
+                                format_ms(d->last_end)));
+            json_object_put(last, "records",
+                            json_integer_create(d->last_n_records));
+        }
+        json_object_put(dj, "last", last);
+        json_object_put(lj, "dropped_by_vswitchd", dj);
+        json_object_put(obj, l->name, lj);
+    }
+    return obj;
 }

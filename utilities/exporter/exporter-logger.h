@@ -28,6 +28,7 @@
 #include "lib/flowlog-sink.h"
 
 struct ds;
+struct json;
 struct sink_config;
 struct svec;
 
@@ -56,5 +57,6 @@ void exporter_logger_delivered(const char *name, const char *target,
 void exporter_logger_vswitchd_drops(const Flowlog__SnapshotBegin *b);
 
 void exporter_loggers_format(struct ds *);
+struct json *exporter_loggers_to_json(void);
 
 #endif /* exporter-logger.h */

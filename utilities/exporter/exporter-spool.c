@@ -32,6 +32,7 @@
 #include "lib/flowlog-msg.h"
 #include "lockfile.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
@@ -1561,6 +1562,26 @@ compare_entries(const void *a_, const void *b_)
     return c ? c : (*a)->seq < (*b)->seq ? -1 : (*a)->seq > (*b)->seq;
 }
 
+/* Returns a malloc()'d array of the spooled entries of 'l', in the order
+ * exporter/show lists them, and their number in '*n'. */
+static const struct exporter_spool_entry **
+logger_entries(const struct exporter_spool *spool,
+               const struct spool_logger *l, size_t *n)
+{
+    const struct exporter_spool_entry **v
+        = xmalloc(MAX(l->n_entries, 1) * sizeof *v);
+    const struct exporter_spool_entry *e;
+
+    *n = 0;
+    HMAP_FOR_EACH (e, hmap_node, &spool->entries) {
+        if (!strcmp(e->logger, l->name) && *n < l->n_entries) {
+            v[(*n)++] = e;
+        }
+    }
+    qsort(v, *n, sizeof *v, compare_entries);
+    return v;
+}
+
 static void
 format_logger(const struct exporter_spool *spool,
               const struct spool_logger *l, struct ds *s)
@@ -1586,15 +1607,8 @@ format_logger(const struct exporter_spool *spool,
     if (!l->n_entries) {
         return;
     }
-    const struct exporter_spool_entry **v = xmalloc(l->n_entries * sizeof *v);
-    const struct exporter_spool_entry *e;
-    size_t n = 0;
-    HMAP_FOR_EACH (e, hmap_node, &spool->entries) {
-        if (!strcmp(e->logger, l->name) && n < l->n_entries) {
-            v[n++] = e;
-        }
-    }
-    qsort(v, n, sizeof *v, compare_entries);
+    size_t n;
+    const struct exporter_spool_entry **v = logger_entries(spool, l, &n);
     for (size_t i = 0; i < n && i < SHOW_MAX_SNAPSHOTS; i++) {
         char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z",
                                       v[i]->start_ms, true);
@@ -1644,4 +1658,93 @@ exporter_spool_format(const struct exporter_spool *spool, struct ds *s)
         }
     }
     free(nodes);
+}
+
+/* Returns what format_logger() prints of 'l' as a JSON object. */
+static struct json *
+logger_to_json(const struct exporter_spool *spool,
+               const struct spool_logger *l)
+{
+    struct json *obj = json_object_create();
+
+    json_object_put(obj, "snapshots", json_integer_create(l->n_entries));
+    json_object_put(obj, "records", json_integer_create(l->n_records));
+    json_object_put(obj, "bytes", json_integer_create(l->bytes));
+    json_object_put(obj, "arriving", json_integer_create(l->incoming));
+    json_object_put(obj, "share",
+                    json_integer_create(fair_share(spool, l)));
+    json_object_put(obj, "dropped", json_integer_create(l->n_dropped));
+    json_object_put(obj, "dropped_records",
+                    json_integer_create(l->n_dropped_records));
+    json_object_put(obj, "discarded", json_integer_create(l->n_discarded));
+    json_object_put(obj, "discarded_records",
+                    json_integer_create(l->n_discarded_records));
+    if (!l->configured && l->orphan_since != LLONG_MAX && l->n_entries) {
+        long long int left = (l->orphan_since + spool->grace_ms
+                              - time_msec());
+        json_object_put(obj, "deleted_discarded_in_s",
+                        json_integer_create(MAX(left, 0) / 1000));
+    } else {
+        json_object_put(obj, "deleted_discarded_in_s", json_null_create());
+    }
+
+    size_t n;
+    const struct exporter_spool_entry **v = logger_entries(spool, l, &n);
+
+    struct json *entries = json_array_create_empty();
+    for (size_t i = 0; i < n && i < SHOW_MAX_SNAPSHOTS; i++) {
+        struct json *ej = json_object_create();
+
+        json_object_put_string(ej, "boot", v[i]->boot_uuid);
+        json_object_put(ej, "seq", json_integer_create(v[i]->seq));
+        json_object_put(ej, "start", json_string_create_nocopy(
+                            xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z",
+                                            v[i]->start_ms, true)));
+        json_object_put(ej, "records", json_integer_create(v[i]->n_records));
+        json_object_put(ej, "bytes", json_integer_create(v[i]->size));
+        json_object_put(ej, "delivering", json_boolean_create(v[i]->busy));
+        json_array_add(entries, ej);
+    }
+    json_object_put(obj, "entries", entries);
+    json_object_put(obj, "more_entries",
+                    json_integer_create(n > SHOW_MAX_SNAPSHOTS
+                                        ? n - SHOW_MAX_SNAPSHOTS : 0));
+    free(v);
+    return obj;
+}
+
+/* Returns what exporter_spool_format() prints as a JSON object. */
+struct json *
+exporter_spool_to_json(const struct exporter_spool *spool)
+{
+    struct json *obj = json_object_create();
+
+    json_object_put_string(obj, "dir", spool->dir);
+    json_object_put(obj, "entries",
+                    json_integer_create(hmap_count(&spool->entries)));
+    json_object_put(obj, "bytes", json_integer_create(spool->bytes));
+    json_object_put(obj, "max_bytes", json_integer_create(spool->max_bytes));
+    json_object_put(obj, "file_system_full",
+                    json_boolean_create(spool->disk_full));
+    json_object_put(obj, "written", json_integer_create(spool->n_added));
+    json_object_put(obj, "delivered", json_integer_create(spool->n_removed));
+    json_object_put(obj, "unreadable",
+                    json_integer_create(spool->n_quarantined));
+    json_object_put(obj, "dropped", json_integer_create(spool->n_dropped));
+    json_object_put(obj, "discarded",
+                    json_integer_create(spool->n_discarded));
+    json_object_put(obj, "removed_from_outside",
+                    json_integer_create(spool->n_vanished));
+
+    /* The loggers that hold something or lost something. */
+    struct json *loggers = json_object_create();
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &spool->loggers) {
+        const struct spool_logger *l = node->data;
+        if (logger_usage(l) || l->n_dropped || l->n_discarded) {
+            json_object_put(loggers, l->name, logger_to_json(spool, l));
+        }
+    }
+    json_object_put(obj, "loggers", loggers);
+    return obj;
 }

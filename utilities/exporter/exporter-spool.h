@@ -46,6 +46,7 @@
 #include "openvswitch/hmap.h"
 
 struct ds;
+struct json;
 struct ofpbuf;
 struct flowlog_identity;
 struct flowlog_record;
@@ -142,6 +143,7 @@ void exporter_spool_quarantine(struct exporter_spool *,
 
 size_t exporter_spool_count(const struct exporter_spool *);
 void exporter_spool_format(const struct exporter_spool *, struct ds *);
+struct json *exporter_spool_to_json(const struct exporter_spool *);
 
 
 #endif /* exporter-spool.h */

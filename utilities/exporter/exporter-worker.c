@@ -18,6 +18,7 @@
 #include "utilities/exporter/exporter-worker.h"
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/vlog.h"
 #include "lib/flowlog-sink.h"
@@ -211,4 +212,32 @@ exporter_workers_format(struct ds *s)
         }
     }
     ovs_mutex_unlock(&mutex);
+}
+
+/* Returns what exporter_workers_format() prints as a JSON object:
+ * "threads", "queued" and "jobs" in progress ("what", "ms"). */
+struct json *
+exporter_workers_to_json(void)
+{
+    struct json *obj = json_object_create();
+    struct json *jobs = json_array_create_empty();
+    long long int now = time_msec();
+
+    ovs_mutex_lock(&mutex);
+    json_object_put(obj, "threads", json_integer_create(n_workers));
+    json_object_put(obj, "queued",
+                    json_integer_create(ovs_list_size(&queue)));
+    for (size_t i = 0; i < n_workers; i++) {
+        const struct job *job = workers[i].job;
+        if (job) {
+            struct json *jj = json_object_create();
+
+            json_object_put_string(jj, "what", job->what);
+            json_object_put(jj, "ms", json_integer_create(now - job->started));
+            json_array_add(jobs, jj);
+        }
+    }
+    ovs_mutex_unlock(&mutex);
+    json_object_put(obj, "jobs", jobs);
+    return obj;
 }

@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 struct ds;
+struct json;
 
 typedef void exporter_job_func(void *aux);
 
@@ -48,5 +49,6 @@ void exporter_job_submit(const char *what, exporter_job_func *work,
 void exporter_workers_run(void);
 void exporter_workers_wait(void);
 void exporter_workers_format(struct ds *);
+struct json *exporter_workers_to_json(void);
 
 #endif /* exporter-worker.h */

@@ -31,6 +31,7 @@
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -39,6 +40,7 @@
 #include "svec.h"
 #include "unixctl.h"
 #include "util.h"
+#include "lib/flowlog-command.h"
 #include "lib/flowlog-sink-config.h"
 #include "utilities/exporter/exporter-conn.h"
 #include "utilities/exporter/exporter-delivery.h"
@@ -185,7 +187,7 @@ main(int argc, char *argv[])
     if (retval) {
         exit(EXIT_FAILURE);
     }
-    unixctl_command_register("exporter/show", "", 0, 0,
+    unixctl_command_register("exporter/show", "[--format json]", 0, 2,
                              exporter_unixctl_show, NULL);
     unixctl_command_register("exporter/reload", "", 0, 0,
                              exporter_unixctl_reload, NULL);
@@ -244,9 +246,34 @@ main(int argc, char *argv[])
 }
 
 static void
-exporter_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                      const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+exporter_unixctl_show(struct unixctl_conn *conn, int argc,
+                      const char *argv[], void *aux OVS_UNUSED)
 {
+    struct flowlog_cmd_args a;
+
+    if (!flowlog_cmd_args_parse(conn, argc, argv, false, 0, &a)) {
+        return;
+    }
+    if (a.json) {
+        struct json *obj = json_object_create();
+        struct json *conn_array = json_array_create_empty();
+        struct conn_node *node;
+
+        json_object_put_string(obj, "listen", listen_name);
+        json_object_put(obj, "config", sink_config_to_json(cfg));
+        LIST_FOR_EACH (node, list_node, &conns) {
+            json_array_add(conn_array, exporter_conn_to_json(node->conn));
+        }
+        json_object_put(obj, "connections", conn_array);
+        json_object_put(obj, "loggers", exporter_loggers_to_json());
+        json_object_put(obj, "spool", exporter_spool_to_json(spool));
+        json_object_put(obj, "workers", exporter_workers_to_json());
+        json_object_put(obj, "delivery",
+                        exporter_delivery_to_json(delivery));
+        flowlog_cmd_reply_json(conn, obj);
+        return;
+    }
+
     struct ds s = DS_EMPTY_INITIALIZER;
 
     ds_put_format(&s, "listen: %s\n", listen_name);

@@ -182,8 +182,8 @@ parquet_finish(struct flowlog_file_writer *w)
  * JSON object per line, gzip'd when 'opts' asks for it; or a Parquet file
  * (see flowlog-parquet.h) whose pages are gzip'd when 'opts' asks for it.
  * Its bytes go to 'write' (with 'aux') as they are ready, in pieces of at
- * most a few 64 kB (a Parquet row group at a time), so that rendering a
- * snapshot of any size takes little memory.  The header gzip writes holds
+ * most a few 64 kB (Parquet: a page at a time, as each bounded row group
+ * fills), so that rendering a snapshot of any size takes little memory.  The header gzip writes holds
  * no file name and mtime 0, and the level is fixed, so the same records
  * always give the same bytes (with the same zlib). */
 struct flowlog_file_writer *

@@ -264,10 +264,10 @@ parse_option(const char *key, const char *value,
         } else if (!strcasecmp(value, "jsonl")) {
             opts->format = FL_FORMAT_JSONL;
         } else if (!strcasecmp(value, "parquet")) {
-            return xstrdup("format=parquet: not yet supported "
-                           "(use csv or jsonl)");
+            opts->format = FL_FORMAT_PARQUET;
         } else {
-            return xasprintf("format=%s: expected csv or jsonl", value);
+            return xasprintf("format=%s: expected csv, jsonl or parquet",
+                             value);
         }
     } else if (!strcmp(key, "compression")) {
         if (!strcasecmp(value, "gzip")) {
@@ -420,7 +420,9 @@ flowlog_filter_name(enum flowlog_filter f)
 static const char *
 format_name(enum flowlog_format f)
 {
-    return f == FL_FORMAT_CSV ? "csv" : "jsonl";
+    return (f == FL_FORMAT_CSV ? "csv"
+            : f == FL_FORMAT_JSONL ? "jsonl"
+            : "parquet");
 }
 
 static const char *

@@ -38,7 +38,7 @@ struct json;
 #define FLOWLOG_TARGET_DEFAULT "file:///var/log/openvswitch/flowlog"
 
 enum flowlog_filter { FL_FILTER_ALL, FL_FILTER_ACCEPT, FL_FILTER_DROP };
-enum flowlog_format { FL_FORMAT_CSV, FL_FORMAT_JSONL };
+enum flowlog_format { FL_FORMAT_CSV, FL_FORMAT_JSONL, FL_FORMAT_PARQUET };
 enum flowlog_compression { FL_COMPRESSION_GZIP, FL_COMPRESSION_NONE };
 enum flowlog_partition { FL_PARTITION_HOUR, FL_PARTITION_DAY,
                          FL_PARTITION_HIVE };

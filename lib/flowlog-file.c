@@ -22,6 +22,7 @@
 #include <zlib.h>
 
 #include "lib/flowlog-config.h"
+#include "lib/flowlog-parquet.h"
 #include "lib/flowlog-record.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
@@ -41,6 +42,10 @@ struct flowlog_file_writer {
     uint8_t *zbuf;              /* WRITER_CHUNK bytes of deflate output. */
     uint64_t size;              /* Bytes handed to 'write' so far. */
     int error;                  /* First error of 'write', if any. */
+
+    /* format=parquet. */
+    struct flowlog_parquet_writer *parquet;
+    struct flowlog_context pq_ctx;  /* 'ctx' with UTF-8 strings. */
 };
 
 static void
@@ -87,14 +92,100 @@ writer_drain(struct flowlog_file_writer *w, bool finish)
     }
 }
 
+/* Parquet's column types for the field types of the record model. */
+static enum flowlog_parquet_type
+parquet_type(enum flowlog_field f)
+{
+    switch (flowlog_field_type(f)) {
+    case FL_TYPE_INT32:
+        return FLOWLOG_PARQUET_INT32;
+    case FL_TYPE_INT64:
+        return FLOWLOG_PARQUET_INT64;
+    case FL_TYPE_STRING:
+    default:
+        return FLOWLOG_PARQUET_STRING;
+    }
+}
+
+static char *
+nullable_utf8_xstrdup(const char *s)
+{
+    return s ? flowlog_utf8_xstrdup(s) : NULL;
+}
+
+/* Starts the Parquet file of 'w': one column per field of the logger, in
+ * order, every one of them nullable.  Every column but 'bytes', whose
+ * values rarely repeat, is dictionary-encoded wherever that is smaller.
+ * The context's strings come from the channel as they are: they are made
+ * UTF-8 here, as the record's strings were when they arrived. */
+static void
+parquet_create(struct flowlog_file_writer *w)
+{
+    const struct flowlog_logger_opts *opts = w->opts;
+    struct flowlog_parquet_column columns[FL_N_FIELDS];
+
+    for (size_t i = 0; i < opts->n_fields; i++) {
+        enum flowlog_field f = opts->fields[i];
+
+        columns[i] = (struct flowlog_parquet_column) {
+            .name = flowlog_field_name(f),
+            .type = parquet_type(f),
+            .optional = true,
+            .dictionary = f != FL_BYTES,
+        };
+    }
+    w->parquet = flowlog_parquet_writer_create(
+        columns, opts->n_fields,
+        (w->gzip ? FLOWLOG_PARQUET_GZIP : FLOWLOG_PARQUET_UNCOMPRESSED),
+        w->write, w->aux);
+
+    w->pq_ctx = *w->ctx;
+    w->pq_ctx.region = nullable_utf8_xstrdup(w->ctx->region);
+    w->pq_ctx.host = nullable_utf8_xstrdup(w->ctx->host);
+    w->pq_ctx.logger = nullable_utf8_xstrdup(w->ctx->logger);
+}
+
+static void
+parquet_put(struct flowlog_file_writer *w, const struct flowlog_record *rec)
+{
+    const struct flowlog_logger_opts *opts = w->opts;
+    struct flowlog_parquet_writer *pq = w->parquet;
+
+    for (size_t i = 0; i < opts->n_fields; i++) {
+        enum flowlog_field f = opts->fields[i];
+        struct flowlog_value v;
+
+        if (!flowlog_field_value(f, rec, &w->pq_ctx, &v)) {
+            flowlog_parquet_put_null(pq);
+        } else if (flowlog_field_type(f) == FL_TYPE_STRING) {
+            flowlog_parquet_put_string(pq, v.string, v.length);
+        } else {
+            flowlog_parquet_put_int(pq, v.integer);
+        }
+    }
+    w->error = flowlog_parquet_end_row(pq);
+}
+
+static int
+parquet_finish(struct flowlog_file_writer *w)
+{
+    int error = flowlog_parquet_writer_finish(w->parquet, &w->size);
+
+    free(CONST_CAST(char *, w->pq_ctx.region));
+    free(CONST_CAST(char *, w->pq_ctx.host));
+    free(CONST_CAST(char *, w->pq_ctx.logger));
+    return error;
+}
+
 /* Starts the file of the logger configured as 'opts' in 'ctx' (both must
  * outlive the writer): a CSV header line, then one line per record, or one
- * JSON object per line, gzip'd when 'opts' asks for it.  Its bytes go to
- * 'write' (with 'aux') as they are ready, in pieces of at most a few
- * 64 kB, so that rendering a snapshot of any size takes little memory.
- * The header gzip writes holds no file name and mtime 0, and the level is
- * fixed, so the same records always give the same bytes (with the same
- * zlib). */
+ * JSON object per line, gzip'd when 'opts' asks for it; or a Parquet file
+ * (see flowlog-parquet.h) whose pages are gzip'd when 'opts' asks for it.
+ * Its bytes go to 'write' (with 'aux') as they are ready, in pieces of at
+ * most a few 64 kB (Parquet: a page at a time, as each bounded row group
+ * fills), so that rendering a snapshot of any size takes little memory.  The header gzip writes holds
+ * no file name and mtime 0, and the level is fixed, so the same records
+ * always give the same bytes (with the same zlib). */
 struct flowlog_file_writer *
 flowlog_file_writer_create(const struct flowlog_logger_opts *opts,
                            const struct flowlog_context *ctx,
@@ -108,6 +199,10 @@ flowlog_file_writer_create(const struct flowlog_logger_opts *opts,
     w->aux = aux;
     ds_init(&w->text);
     w->gzip = opts->compression == FL_COMPRESSION_GZIP;
+    if (opts->format == FL_FORMAT_PARQUET) {
+        parquet_create(w);
+        return w;
+    }
     if (w->gzip) {
         if (deflateInit2(&w->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16,
                          8, Z_DEFAULT_STRATEGY) != Z_OK) {
@@ -132,6 +227,13 @@ flowlog_file_writer_put(struct flowlog_file_writer *w,
 {
     const struct flowlog_logger_opts *opts = w->opts;
 
+    if (w->parquet) {
+        for (size_t i = 0; i < n && !w->error; i++) {
+            parquet_put(w, &records[i]);
+        }
+        return w->error;
+    }
+
     for (size_t i = 0; i < n && !w->error; i++) {
         if (opts->format == FL_FORMAT_CSV) {
             flowlog_csv_record(&w->text, opts->fields, opts->n_fields,
@@ -152,13 +254,18 @@ flowlog_file_writer_put(struct flowlog_file_writer *w,
 int
 flowlog_file_writer_finish(struct flowlog_file_writer *w, uint64_t *sizep)
 {
-    writer_drain(w, true);
+    int error;
 
-    int error = w->error;
+    if (w->parquet) {
+        error = parquet_finish(w);
+    } else {
+        writer_drain(w, true);
+        error = w->error;
+    }
     if (sizep) {
         *sizep = w->size;
     }
-    if (w->gzip) {
+    if (w->zbuf) {
         deflateEnd(&w->z);
         free(w->zbuf);
     }
@@ -167,15 +274,22 @@ flowlog_file_writer_finish(struct flowlog_file_writer *w, uint64_t *sizep)
     return error;
 }
 
-/* The file name extension for 'opts': ".csv", ".jsonl", plus ".gz". */
+/* The file name extension for 'opts': ".csv", ".jsonl", plus ".gz", or
+ * ".parquet" (whose pages are compressed, not the file). */
 const char *
 flowlog_file_suffix(const struct flowlog_logger_opts *opts)
 {
     bool gz = opts->compression == FL_COMPRESSION_GZIP;
 
-    return (opts->format == FL_FORMAT_CSV
-            ? (gz ? ".csv.gz" : ".csv")
-            : (gz ? ".jsonl.gz" : ".jsonl"));
+    switch (opts->format) {
+    case FL_FORMAT_CSV:
+        return gz ? ".csv.gz" : ".csv";
+    case FL_FORMAT_JSONL:
+        return gz ? ".jsonl.gz" : ".jsonl";
+    case FL_FORMAT_PARQUET:
+    default:
+        return ".parquet";
+    }
 }
 
 /* Appends 's' to 'key' with every byte that is not safe in a file name or

@@ -27,37 +27,37 @@
 
 struct field_info {
     const char *name;
-    bool numeric;
+    enum flowlog_field_type type;
 };
 
 static const struct field_info fields[FL_N_FIELDS] = {
-    [FL_TIMESTAMP_START] = { "timestamp_start", true },
-    [FL_TIMESTAMP_END] = { "timestamp_end", true },
-    [FL_INTERFACE_ID] = { "interface_id", false },
-    [FL_VM_ID] = { "vm_id", false },
-    [FL_SUBNET_ID] = { "subnet_id", false },
-    [FL_VPC_ID] = { "vpc_id", false },
-    [FL_REGION] = { "region", false },
-    [FL_PROTOCOL] = { "protocol", true },
-    [FL_SRC_ADDR] = { "src_addr", false },
-    [FL_DST_ADDR] = { "dst_addr", false },
-    [FL_SRC_PORT] = { "src_port", true },
-    [FL_DST_PORT] = { "dst_port", true },
-    [FL_TCP_FLAGS] = { "tcp_flags", true },
-    [FL_PACKETS] = { "packets", true },
-    [FL_BYTES] = { "bytes", true },
-    [FL_DIRECTION] = { "direction", false },
-    [FL_FILTER] = { "filter", false },
-    [FL_STATUS] = { "status", false },
-    [FL_ICMP_TYPE] = { "icmp_type", true },
-    [FL_ICMP_CODE] = { "icmp_code", true },
-    [FL_RULE] = { "rule", false },
-    [FL_CT_ZONE] = { "ct_zone", true },
-    [FL_OFPORT] = { "ofport", true },
-    [FL_HOST] = { "host", false },
-    [FL_LOGGER] = { "logger", false },
-    [FL_INTERVAL_START] = { "interval_start", true },
-    [FL_INTERVAL_END] = { "interval_end", true },
+    [FL_TIMESTAMP_START] = { "timestamp_start", FL_TYPE_INT64 },
+    [FL_TIMESTAMP_END] = { "timestamp_end", FL_TYPE_INT64 },
+    [FL_INTERFACE_ID] = { "interface_id", FL_TYPE_STRING },
+    [FL_VM_ID] = { "vm_id", FL_TYPE_STRING },
+    [FL_SUBNET_ID] = { "subnet_id", FL_TYPE_STRING },
+    [FL_VPC_ID] = { "vpc_id", FL_TYPE_STRING },
+    [FL_REGION] = { "region", FL_TYPE_STRING },
+    [FL_PROTOCOL] = { "protocol", FL_TYPE_INT32 },
+    [FL_SRC_ADDR] = { "src_addr", FL_TYPE_STRING },
+    [FL_DST_ADDR] = { "dst_addr", FL_TYPE_STRING },
+    [FL_SRC_PORT] = { "src_port", FL_TYPE_INT32 },
+    [FL_DST_PORT] = { "dst_port", FL_TYPE_INT32 },
+    [FL_TCP_FLAGS] = { "tcp_flags", FL_TYPE_INT32 },
+    [FL_PACKETS] = { "packets", FL_TYPE_INT64 },
+    [FL_BYTES] = { "bytes", FL_TYPE_INT64 },
+    [FL_DIRECTION] = { "direction", FL_TYPE_STRING },
+    [FL_FILTER] = { "filter", FL_TYPE_STRING },
+    [FL_STATUS] = { "status", FL_TYPE_STRING },
+    [FL_ICMP_TYPE] = { "icmp_type", FL_TYPE_INT32 },
+    [FL_ICMP_CODE] = { "icmp_code", FL_TYPE_INT32 },
+    [FL_RULE] = { "rule", FL_TYPE_STRING },
+    [FL_CT_ZONE] = { "ct_zone", FL_TYPE_INT32 },
+    [FL_OFPORT] = { "ofport", FL_TYPE_INT32 },
+    [FL_HOST] = { "host", FL_TYPE_STRING },
+    [FL_LOGGER] = { "logger", FL_TYPE_STRING },
+    [FL_INTERVAL_START] = { "interval_start", FL_TYPE_INT64 },
+    [FL_INTERVAL_END] = { "interval_end", FL_TYPE_INT64 },
 };
 
 const char *
@@ -78,10 +78,17 @@ flowlog_field_from_name(const char *name, enum flowlog_field *f)
     return false;
 }
 
+enum flowlog_field_type
+flowlog_field_type(enum flowlog_field f)
+{
+    ovs_assert(f < FL_N_FIELDS);
+    return fields[f].type;
+}
+
 bool
 flowlog_field_is_numeric(enum flowlog_field f)
 {
-    return f < FL_N_FIELDS && fields[f].numeric;
+    return f < FL_N_FIELDS && fields[f].type != FL_TYPE_STRING;
 }
 
 const char *
@@ -109,21 +116,59 @@ flowlog_status_name(enum flowlog_status s)
 }
 
 static bool
-put_string(struct ds *out, const char *s)
+set_string(struct flowlog_value *v, const char *s)
 {
     if (!s || !s[0]) {
         return false;
     }
-    ds_put_cstr(out, s);
+    v->string = s;
+    v->length = strlen(s);
     return true;
 }
 
-/* Appends the value of field 'f' of 'rec' to 'out', unformatted (no quoting).
- * Returns false, appending nothing, if the value is "not applicable", which
- * writers show as an empty CSV cell or a JSON null. */
+static bool
+set_integer(struct flowlog_value *v, int64_t x)
+{
+    v->integer = x;
+    return true;
+}
+
+/* Formats 'addr' as a dotted quad into 'v->buf' (IP_FMT, without
+ * printf(): every record has two). */
+static bool
+set_ipv4(struct flowlog_value *v, ovs_be32 addr_)
+{
+    uint32_t addr = ntohl(addr_);
+    char *p = v->buf;
+
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        unsigned int octet = (addr >> shift) & 0xff;
+
+        if (octet >= 100) {
+            *p++ = '0' + octet / 100;
+        }
+        if (octet >= 10) {
+            *p++ = '0' + octet / 10 % 10;
+        }
+        *p++ = '0' + octet % 10;
+        if (shift) {
+            *p++ = '.';
+        }
+    }
+    *p = '\0';
+    v->string = v->buf;
+    v->length = p - v->buf;
+    return true;
+}
+
+/* Stores the value of field 'f' of 'rec' in 'v', as flowlog_field_type()
+ * types it.  Returns false if the value is "not applicable", which writers
+ * show as an empty CSV cell, a JSON null or a Parquet NULL.  A string may
+ * point into 'rec', 'ctx' or 'v', so 'v' is valid as long as they are. */
 bool
-flowlog_field_format(enum flowlog_field f, const struct flowlog_record *rec,
-                     const struct flowlog_context *ctx, struct ds *out)
+flowlog_field_value(enum flowlog_field f, const struct flowlog_record *rec,
+                    const struct flowlog_context *ctx,
+                    struct flowlog_value *v)
 {
     bool ok = rec->status == FL_STATUS_OK;
     bool counted = rec->status != FL_STATUS_NODATA;
@@ -131,115 +176,95 @@ flowlog_field_format(enum flowlog_field f, const struct flowlog_record *rec,
 
     switch (f) {
     case FL_TIMESTAMP_START:
-        ds_put_format(out, "%lld", rec->first_ms / 1000);
-        return true;
+        return set_integer(v, rec->first_ms / 1000);
     case FL_TIMESTAMP_END:
-        ds_put_format(out, "%lld", rec->last_ms / 1000);
-        return true;
+        return set_integer(v, rec->last_ms / 1000);
     case FL_INTERFACE_ID:
-        return rec->id && put_string(out, rec->id->iface_id);
+        return rec->id && set_string(v, rec->id->iface_id);
     case FL_VM_ID:
-        return rec->id && put_string(out, rec->id->vm_id);
+        return rec->id && set_string(v, rec->id->vm_id);
     case FL_SUBNET_ID:
-        return rec->id && put_string(out, rec->id->subnet_id);
+        return rec->id && set_string(v, rec->id->subnet_id);
     case FL_VPC_ID:
-        return rec->id && put_string(out, rec->id->vpc_id);
+        return rec->id && set_string(v, rec->id->vpc_id);
     case FL_REGION:
-        return put_string(out, ctx->region);
+        return set_string(v, ctx->region);
     case FL_PROTOCOL:
-        if (!ok) {
-            return false;
-        }
-        ds_put_format(out, "%"PRIu8, rec->protocol);
-        return true;
+        return ok && set_integer(v, rec->protocol);
     case FL_SRC_ADDR:
     case FL_DST_ADDR:
-        if (!ok) {
-            return false;
-        }
-        ds_put_format(out, IP_FMT, IP_ARGS(f == FL_SRC_ADDR
-                                           ? rec->src_addr : rec->dst_addr));
-        return true;
+        return ok && set_ipv4(v, (f == FL_SRC_ADDR
+                                  ? rec->src_addr : rec->dst_addr));
     case FL_SRC_PORT:
     case FL_DST_PORT:
-        if (!ok) {
-            return false;
-        }
-        ds_put_format(out, "%"PRIu16,
-                      icmp ? 0 : f == FL_SRC_PORT ? rec->src_port
-                      : rec->dst_port);
-        return true;
+        return ok && set_integer(v, (icmp ? 0
+                                     : f == FL_SRC_PORT ? rec->src_port
+                                     : rec->dst_port));
     case FL_TCP_FLAGS:
-        if (!ok) {
-            return false;
-        }
-        ds_put_format(out, "%"PRIu8,
-                      rec->protocol == IPPROTO_TCP ? rec->tcp_flags : 0);
-        return true;
+        return ok && set_integer(v, (rec->protocol == IPPROTO_TCP
+                                     ? rec->tcp_flags : 0));
     case FL_PACKETS:
-        if (!counted) {
-            return false;
-        }
-        ds_put_format(out, "%"PRIu64, rec->packets);
-        return true;
+        /* Parquet's INT64 is signed: no counter gets near 2^63. */
+        return counted && set_integer(v, MIN(rec->packets, INT64_MAX));
     case FL_BYTES:
-        if (!counted) {
-            return false;
-        }
-        ds_put_format(out, "%"PRIu64, rec->bytes);
-        return true;
+        return counted && set_integer(v, MIN(rec->bytes, INT64_MAX));
     case FL_DIRECTION:
-        if (!counted) {
-            return false;
-        }
-        ds_put_cstr(out, flowlog_direction_name(rec->direction));
-        return true;
+        return counted && set_string(v,
+                                     flowlog_direction_name(rec->direction));
     case FL_FILTER:
-        return ok && put_string(out, flowlog_verdict_name(rec->verdict));
+        return ok && set_string(v, flowlog_verdict_name(rec->verdict));
     case FL_STATUS:
-        ds_put_cstr(out, flowlog_status_name(rec->status));
-        return true;
+        return set_string(v, flowlog_status_name(rec->status));
     case FL_ICMP_TYPE:
     case FL_ICMP_CODE:
-        if (!ok || !icmp) {
-            return false;
-        }
-        ds_put_format(out, "%"PRIu8,
-                      f == FL_ICMP_TYPE ? rec->icmp_type : rec->icmp_code);
-        return true;
+        return ok && icmp && set_integer(v, (f == FL_ICMP_TYPE
+                                             ? rec->icmp_type
+                                             : rec->icmp_code));
     case FL_RULE:
         if (!ok || rec->rule_cookie == OVS_BE64_MAX) {
             return false;
         }
-        ds_put_format(out, "%"PRIu8":0x%"PRIx64, rec->rule_table,
-                      ntohll(rec->rule_cookie));
+        v->length = snprintf(v->buf, sizeof v->buf, "%"PRIu8":0x%"PRIx64,
+                             rec->rule_table, ntohll(rec->rule_cookie));
+        v->string = v->buf;
         return true;
     case FL_CT_ZONE:
-        if (!ok) {
-            return false;
-        }
-        ds_put_format(out, "%"PRIu16, rec->ct_zone);
-        return true;
+        return ok && set_integer(v, rec->ct_zone);
     case FL_OFPORT:
-        if (!rec->id || rec->id->ofport < 0) {
-            return false;
-        }
-        ds_put_format(out, "%d", rec->id->ofport);
-        return true;
+        return rec->id && rec->id->ofport >= 0
+               && set_integer(v, rec->id->ofport);
     case FL_HOST:
-        return put_string(out, ctx->host);
+        return set_string(v, ctx->host);
     case FL_LOGGER:
-        return put_string(out, ctx->logger);
+        return set_string(v, ctx->logger);
     case FL_INTERVAL_START:
-        ds_put_format(out, "%lld", ctx->interval_start_ms / 1000);
-        return true;
+        return set_integer(v, ctx->interval_start_ms / 1000);
     case FL_INTERVAL_END:
-        ds_put_format(out, "%lld", ctx->interval_end_ms / 1000);
-        return true;
+        return set_integer(v, ctx->interval_end_ms / 1000);
     case FL_N_FIELDS:
     default:
         OVS_NOT_REACHED();
     }
+}
+
+/* Appends the value of field 'f' of 'rec' to 'out' as text, unformatted (no
+ * quoting).  Returns false, appending nothing, if the value is "not
+ * applicable". */
+bool
+flowlog_field_format(enum flowlog_field f, const struct flowlog_record *rec,
+                     const struct flowlog_context *ctx, struct ds *out)
+{
+    struct flowlog_value v;
+
+    if (!flowlog_field_value(f, rec, ctx, &v)) {
+        return false;
+    }
+    if (fields[f].type == FL_TYPE_STRING) {
+        ds_put_buffer(out, v.string, v.length);
+    } else {
+        ds_put_format(out, "%"PRId64, v.integer);
+    }
+    return true;
 }
 
 /* RFC 4180: quote a cell that holds a comma, quote, CR or LF. */

@@ -18,8 +18,9 @@
 #define FLOWLOG_RECORD_H 1
 
 /* The flow log record model: the one place where the 18 fields and the
- * extended fields are named.  Every writer (CSV, JSON lines, flowlog/dump)
- * formats values through flowlog_field_format(). */
+ * extended fields are named and typed.  Every writer (CSV, JSON lines,
+ * Parquet, flowlog/dump) takes values from flowlog_field_value(), the text
+ * ones through flowlog_field_format(). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -128,9 +129,29 @@ struct flowlog_context {
     long long int interval_end_ms;
 };
 
+/* The type of a field's values, as typed file formats (Parquet) write
+ * them. */
+enum flowlog_field_type {
+    FL_TYPE_INT32,              /* An integer that fits in 32 bits. */
+    FL_TYPE_INT64,              /* An integer. */
+    FL_TYPE_STRING,             /* Text, never empty. */
+};
+
+/* One field's value, as flowlog_field_value() gives it. */
+struct flowlog_value {
+    int64_t integer;            /* FL_TYPE_INT32 and FL_TYPE_INT64. */
+    const char *string;         /* FL_TYPE_STRING, 'length' bytes. */
+    size_t length;
+    char buf[32];               /* Holds 'string' when it is formatted. */
+};
+
 const char *flowlog_field_name(enum flowlog_field);
 bool flowlog_field_from_name(const char *, enum flowlog_field *);
+enum flowlog_field_type flowlog_field_type(enum flowlog_field);
 bool flowlog_field_is_numeric(enum flowlog_field);
+bool flowlog_field_value(enum flowlog_field, const struct flowlog_record *,
+                         const struct flowlog_context *,
+                         struct flowlog_value *);
 bool flowlog_field_format(enum flowlog_field, const struct flowlog_record *,
                           const struct flowlog_context *, struct ds *);
 

@@ -38,6 +38,7 @@ TESTSUITE_AT = \
 	tests/flowlog-close.at \
 	tests/flowlog-files.at \
 	tests/exporter-files.at \
+	tests/exporter-parquet.at \
 	tests/exporter-channel.at \
 	tests/exporter-config.at \
 	tests/exporter-commands.at \
@@ -65,6 +66,16 @@ tests_test_flowlog_channel_LINK = $(OVS_LIBTOOL_LINK)
 EXTRA_tests_test_flowlog_channel_DEPENDENCIES = $(OVS_LIBOPENVSWITCH)
 $(tests_test_flowlog_channel_OBJECTS): ovs/.flowlog-configured | ovs-libs
 
+# Writes Parquet files with lib/flowlog-parquet.c for tests/parquet-read.mjs.
+noinst_PROGRAMS += tests/test-flowlog-parquet
+tests_test_flowlog_parquet_SOURCES = tests/test-flowlog-parquet.c
+tests_test_flowlog_parquet_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS)
+tests_test_flowlog_parquet_LDADD = \
+	lib/libflowlog-file.a $(OVS_LIBOPENVSWITCH) $(ZLIB_LIBS)
+tests_test_flowlog_parquet_LINK = $(OVS_LIBTOOL_LINK)
+EXTRA_tests_test_flowlog_parquet_DEPENDENCIES = $(OVS_LIBOPENVSWITCH)
+$(tests_test_flowlog_parquet_OBJECTS): ovs/.flowlog-configured | ovs-libs
+
 EXTRA_DIST += \
 	$(TESTSUITE_AT) \
 	$(SYSTEM_TESTSUITE_AT) \
@@ -86,7 +97,10 @@ EXTRA_DIST += \
 	tests/keystone-token-server.py \
 	tests/objstore-sums.py \
 	tests/spool-file.py \
-	tests/check-layout.py
+	tests/check-layout.py \
+	tests/parquet-read.mjs \
+	tests/package.json \
+	tests/package-lock.json
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite

@@ -27,22 +27,31 @@ PYEOF
     echo $! > "$dir/$2.pid"
 }
 
-# stop_pid NAME: stops the process of $dir/NAME.pid, with TERM, then KILL
-# after 2 s.  Swift's servers fork workers and take them down on TERM, once
-# resumed if swift-sandbox.sh's pause-objects stopped them.
+# stop_pid NAME: stops the process of $dir/NAME.pid and the workers it
+# forked, with TERM, then KILL after 5 s.  Swift's servers fork workers and
+# take them down on TERM, once resumed if swift-sandbox.sh's pause-objects
+# stopped them; a worker may outlive its parent for a moment and still
+# accept on the listening socket, so it is waited for too: otherwise a
+# server started again on the same port may find the old one answering.
 stop_pid () {
     if test -f "$dir/$1.pid"; then
         pid=`cat "$dir/$1.pid"`
         rm -f "$dir/$1.pid"
-        pkill -CONT -P $pid 2>/dev/null || true
-        kill -CONT $pid 2>/dev/null || true
+        pids="$pid `pgrep -P $pid 2>/dev/null || true`"
+        for p in $pids; do kill -CONT $p 2>/dev/null || true; done
         kill -TERM $pid 2>/dev/null || true
-        for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-            kill -0 $pid 2>/dev/null || return 0
-            test "`ps -o stat= -p $pid 2>/dev/null | cut -c1`" != Z || return 0
+        for i in `seq 1 50`; do
+            alive=
+            for p in $pids; do
+                if kill -0 $p 2>/dev/null &&
+                   test "`ps -o stat= -p $p 2>/dev/null | cut -c1`" != Z; then
+                    alive="$alive $p"
+                fi
+            done
+            test -n "$alive" || return 0
             sleep 0.1
         done
-        kill -KILL $pid 2>/dev/null || true
+        for p in $alive; do kill -KILL $p 2>/dev/null || true; done
     fi
 }
 

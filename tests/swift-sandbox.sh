@@ -31,9 +31,12 @@ fi
 
 . "`dirname "$0"`/sandbox-lib.sh"
 
+# wait_proxy: until every server answers, for at most 120 s (a loaded CI
+# machine starts Python servers slowly).
 wait_proxy () {
     . "$dir/env"
-    for i in `seq 1 100`; do
+    deadline=$((`date +%s` + 120))
+    while test `date +%s` -lt $deadline; do
         if $PY - "$SWIFT_AUTH_URL" "$SWIFT_BACKEND_PORTS" <<'PYEOF' 2>/dev/null; then return 0; fi
 import socket, sys, urllib.request
 # Every backend server listens, not only the proxy.

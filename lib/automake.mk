@@ -27,7 +27,7 @@ lib_libflowlog_file_a_SOURCES = \
 	lib/flowlog-file.h \
 	lib/flowlog-parquet.c \
 	lib/flowlog-parquet.h
-lib_libflowlog_file_a_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS)
+lib_libflowlog_file_a_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS) $(LIBDEFLATE_CFLAGS)
 $(lib_libflowlog_file_a_OBJECTS): ovs/.flowlog-configured | ovs-libs
 
 # Sinks: storing files in a directory, OpenStack Swift or an S3 API, with

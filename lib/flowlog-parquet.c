@@ -22,11 +22,10 @@
 #include <config.h>
 #include "lib/flowlog-parquet.h"
 
+#include <libdeflate.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "hash.h"
-#include "openvswitch/hmap.h"
 #include "openvswitch/ofpbuf.h"
 #include "util.h"
 
@@ -57,16 +56,14 @@ struct thrift {
     int last_id[TC_MAX_DEPTH];  /* Last field id at each struct level. */
 };
 
-/* One distinct value of a dictionary-encoded column chunk. */
-struct dict_entry {
-    struct hmap_node node;
-    uint32_t index;
-};
-
-/* Where the PLAIN encoding of a dictionary entry is in 'dict_values'. */
+/* One distinct value of a dictionary-encoded column chunk: where its PLAIN
+ * encoding is in 'dict_values', and its hash.  'key' is that encoding for
+ * an INT32 or INT64 value (compared without memcmp()). */
 struct dict_slot {
     uint32_t ofs;
     uint32_t len;
+    uint32_t hash;
+    uint64_t key;
 };
 
 /* A column and its values in the row group being filled. */
@@ -79,11 +76,14 @@ struct column {
     size_t n_values;            /* Non-NULL values. */
     size_t plain_size;          /* Bytes of these values as PLAIN. */
 
-    /* Dictionary, if 'spec.dictionary'. */
-    struct hmap dict;
+    /* Dictionary, if 'spec.dictionary' and the chunk's distinct values have
+     * not outgrown it ('plain' then, and 'values' holds PLAIN values). */
+    bool plain;
     struct ofpbuf dict_values;  /* The entries, PLAIN, in index order. */
     struct dict_slot *slots;    /* Indexed by entry index. */
     size_t n_slots, allocated_slots;
+    uint32_t *table;            /* Open addressing: entry index + 1, or 0. */
+    size_t table_mask;          /* Its size, a power of 2, minus 1. */
     uint32_t last_index;        /* Index of the latest value. */
 
     /* Statistics of the non-NULL values. */
@@ -118,6 +118,7 @@ struct flowlog_parquet_writer {
     size_t n_columns;
     enum flowlog_parquet_codec codec;
     size_t max_rows, max_bytes;
+    size_t max_dict;            /* Dictionary entries per column chunk. */
 
     size_t cur;                 /* Column of the next value in this row. */
     size_t n_rows;              /* Rows of the row group being filled. */
@@ -132,8 +133,7 @@ struct flowlog_parquet_writer {
     uint64_t offset;            /* Bytes handed to 'write' so far. */
     int error;                  /* First error of 'write', if any. */
 
-    z_stream z;
-    gz_header gz_header;        /* deflate keeps a pointer to it. */
+    struct libdeflate_compressor *compressor;   /* If GZIP. */
     struct ofpbuf levels;       /* Scratch: definition levels, uint32_t. */
     struct ofpbuf indices;      /* Scratch: encoded dictionary indices. */
     struct ofpbuf page;         /* Scratch: a page's uncompressed body. */
@@ -152,6 +152,34 @@ buf_put(struct ofpbuf *b, const void *data, size_t size)
     } else {
         ofpbuf_put(b, data, size);
     }
+}
+
+/* A value is given to the column functions as 'data', 'len': an INT32 or
+ * INT64 value's PLAIN encoding, or a string's bytes, whose PLAIN encoding
+ * has a 4-byte length before them. */
+
+static inline bool
+is_string(const struct column *c)
+{
+    return c->spec.type == FLOWLOG_PARQUET_STRING;
+}
+
+static inline size_t
+plain_len(const struct column *c, size_t len)
+{
+    return len + (is_string(c) ? 4 : 0);
+}
+
+/* Appends the PLAIN encoding of a value to 'b'. */
+static inline void
+put_plain(struct ofpbuf *b, const struct column *c, const uint8_t *data,
+          size_t len)
+{
+    if (is_string(c)) {
+        uint8_t prefix[4] = { len, len >> 8, len >> 16, len >> 24 };
+        buf_put(b, prefix, 4);
+    }
+    buf_put(b, data, len);
 }
 
 /* Little-endian integers and ULEB128 varints. */
@@ -401,19 +429,16 @@ column_init(struct column *c, const struct flowlog_parquet_column *spec)
     ofpbuf_init(&c->dict_values, 0);
     ofpbuf_init(&c->min_str, 0);
     ofpbuf_init(&c->max_str, 0);
-    hmap_init(&c->dict);
 }
 
 /* Forgets the values of the row group just written. */
 static void
 column_clear(struct column *c)
 {
-    struct dict_entry *e;
-
-    HMAP_FOR_EACH_POP (e, node, &c->dict) {
-        free(e);
-    }
-    hmap_shrink(&c->dict);
+    free(c->table);
+    c->table = NULL;
+    c->table_mask = 0;
+    c->plain = false;
     ofpbuf_clear(&c->defs);
     ofpbuf_clear(&c->values);
     ofpbuf_clear(&c->dict_values);
@@ -427,7 +452,6 @@ static void
 column_destroy(struct column *c)
 {
     column_clear(c);
-    hmap_destroy(&c->dict);
     ofpbuf_uninit(&c->defs);
     ofpbuf_uninit(&c->values);
     ofpbuf_uninit(&c->dict_values);
@@ -437,60 +461,144 @@ column_destroy(struct column *c)
     free(CONST_CAST(char *, c->spec.name));
 }
 
-/* Returns the dictionary index of the value whose PLAIN encoding is 'plain'
- * ('len' bytes, of which the first 'skip' are a length prefix), adding it
- * if it is new.  Sets '*is_new' accordingly. */
+/* The 4 or 8 bytes of an integer's PLAIN encoding as a number, 0 for a
+ * string. */
+static inline uint64_t
+int_key(const struct column *c, const uint8_t *data)
+{
+    uint32_t x32;
+    uint64_t x64;
+
+    if (is_string(c)) {
+        return 0;
+    } else if (c->width == 4) {
+        memcpy(&x32, data, 4);
+        return x32;
+    } else {
+        memcpy(&x64, data, 8);
+        return x64;
+    }
+}
+
+static inline bool
+slot_matches(const struct column *c, const struct dict_slot *s,
+             const uint8_t *data, size_t len, uint64_t key)
+{
+    return (!is_string(c)
+            ? s->key == key
+            : (s->len == len + 4
+               && !memcmp((const uint8_t *) c->dict_values.data + s->ofs + 4,
+                          data, len)));
+}
+
+/* Doubles 'c->table' (or makes its first), rehashing every entry. */
+static void
+column_grow_table(struct column *c)
+{
+    size_t n = c->table ? 2 * (c->table_mask + 1) : 1024;
+
+    free(c->table);
+    c->table = xcalloc(n, sizeof *c->table);
+    c->table_mask = n - 1;
+    for (size_t i = 0; i < c->n_slots; i++) {
+        size_t j = c->slots[i].hash & c->table_mask;
+        while (c->table[j]) {
+            j = (j + 1) & c->table_mask;
+        }
+        c->table[j] = i + 1;
+    }
+}
+
+/* Gives up the dictionary of 'c' for the rest of its chunk: turns the
+ * indices in 'c->values' into the PLAIN values they stand for. */
+static void
+column_fall_back(struct flowlog_parquet_writer *w, struct column *c)
+{
+    const uint32_t *index = c->values.data;
+    const uint8_t *base = c->dict_values.data;
+    struct ofpbuf values;
+
+    ofpbuf_init(&values, c->plain_size + 4096);
+    for (size_t i = 0; i < c->n_values; i++) {
+        const struct dict_slot *s = &c->slots[index[i]];
+        buf_put(&values, base + s->ofs, s->len);
+    }
+    w->buffered += values.size;
+    w->buffered -= (c->values.size + c->dict_values.size
+                    + c->n_slots * (sizeof *c->slots + 2 * sizeof *c->table));
+    ofpbuf_uninit(&c->values);
+    c->values = values;
+    ofpbuf_clear(&c->dict_values);
+    c->n_slots = 0;
+    free(c->table);
+    c->table = NULL;
+    c->table_mask = 0;
+    c->plain = true;
+}
+
+/* Returns the dictionary index of the value 'data', 'len', adding it if it
+ * is new, or UINT32_MAX if adding it would take the dictionary past
+ * 'w->max_dict' entries.  Sets '*is_new'. */
 static uint32_t
 column_dict_index(struct flowlog_parquet_writer *w, struct column *c,
-                  const uint8_t *plain, size_t len, bool *is_new)
+                  const uint8_t *data, size_t len, bool *is_new)
 {
-    const uint8_t *base = c->dict_values.data;
+    uint64_t key = int_key(c, data);
 
     /* Flow logs repeat the previous row's value often. */
-    if (c->n_slots) {
-        const struct dict_slot *s = &c->slots[c->last_index];
-        if (s->len == len && !memcmp(base + s->ofs, plain, len)) {
-            *is_new = false;
-            return c->last_index;
+    *is_new = false;
+    if (c->n_slots
+        && slot_matches(c, &c->slots[c->last_index], data, len, key)) {
+        return c->last_index;
+    }
+
+    uint32_t hash = (!is_string(c)
+                     ? hash_uint64(key) : hash_bytes(data, len, 0));
+    size_t j = hash & c->table_mask;
+    if (c->table) {
+        for (; c->table[j]; j = (j + 1) & c->table_mask) {
+            const struct dict_slot *s = &c->slots[c->table[j] - 1];
+            if (s->hash == hash && slot_matches(c, s, data, len, key)) {
+                c->last_index = c->table[j] - 1;
+                return c->last_index;
+            }
         }
     }
 
-    uint32_t hash = hash_bytes(plain, len, 0);
-    struct dict_entry *e;
-    HMAP_FOR_EACH_WITH_HASH (e, node, hash, &c->dict) {
-        const struct dict_slot *s = &c->slots[e->index];
-        if (s->len == len && !memcmp(base + s->ofs, plain, len)) {
-            *is_new = false;
-            c->last_index = e->index;
-            return e->index;
+    *is_new = true;
+    if (c->n_slots >= w->max_dict) {
+        return UINT32_MAX;
+    }
+    if (2 * (c->n_slots + 1) > c->table_mask + 1) {
+        column_grow_table(c);
+        for (j = hash & c->table_mask; c->table[j];
+             j = (j + 1) & c->table_mask) {
+            continue;
         }
     }
-
     if (c->n_slots >= c->allocated_slots) {
         c->slots = x2nrealloc(c->slots, &c->allocated_slots,
                               sizeof *c->slots);
     }
     c->slots[c->n_slots] = (struct dict_slot) {
         .ofs = c->dict_values.size,
-        .len = len,
+        .len = plain_len(c, len),
+        .hash = hash,
+        .key = key,
     };
-    ofpbuf_put(&c->dict_values, plain, len);
-    w->buffered += len + sizeof *c->slots + sizeof *e;
-
-    e = xmalloc(sizeof *e);
-    e->index = c->n_slots++;
-    hmap_insert(&c->dict, &e->node, hash);
-    *is_new = true;
-    c->last_index = e->index;
-    return e->index;
+    put_plain(&c->dict_values, c, data, len);
+    w->buffered += plain_len(c, len) + sizeof *c->slots + 2 * sizeof *c->table;
+    c->table[j] = c->n_slots + 1;
+    c->last_index = c->n_slots++;
+    return c->last_index;
 }
 
-/* Adds the value whose PLAIN encoding is 'plain' ('len' bytes) to the next
- * column of the row.  Returns true if statistics must consider it: always
- * without a dictionary, only for a new entry with one. */
+/* Adds the value 'data', 'len' to column 'c' of the row.  Returns true if
+ * statistics must consider it: always without a dictionary, only for a new
+ * entry with one. */
 static bool
 column_put(struct flowlog_parquet_writer *w, struct column *c,
-           const uint8_t *plain, size_t len)
+           const uint8_t *data, size_t len)
 {
     bool is_new = true;
 
@@ -498,16 +606,22 @@ column_put(struct flowlog_parquet_writer *w, struct column *c,
         buf_put(&c->defs, &(uint8_t) { 1 }, 1);
         w->buffered++;
     }
-    if (c->spec.dictionary) {
-        uint32_t index = column_dict_index(w, c, plain, len, &is_new);
-        buf_put(&c->values, &index, sizeof index);
-        w->buffered += sizeof index;
+    if (c->spec.dictionary && !c->plain) {
+        uint32_t index = column_dict_index(w, c, data, len, &is_new);
+        if (index != UINT32_MAX) {
+            buf_put(&c->values, &index, sizeof index);
+            w->buffered += sizeof index;
+        } else {
+            column_fall_back(w, c);
+            put_plain(&c->values, c, data, len);
+            w->buffered += plain_len(c, len);
+        }
     } else {
-        buf_put(&c->values, plain, len);
-        w->buffered += len;
+        put_plain(&c->values, c, data, len);
+        w->buffered += plain_len(c, len);
     }
     c->n_values++;
-    c->plain_size += len;
+    c->plain_size += plain_len(c, len);
     return is_new;
 }
 
@@ -567,15 +681,10 @@ flowlog_parquet_put_string(struct flowlog_parquet_writer *w, const char *s,
                            size_t len)
 {
     struct column *c = next_column(w);
-    uint8_t stack[256];
-    struct ofpbuf plain;
 
     ovs_assert(c->spec.type == FLOWLOG_PARQUET_STRING);
     ovs_assert(len <= INT32_MAX);
-    ofpbuf_use_stub(&plain, stack, sizeof stack);
-    put_le32(&plain, len);
-    ofpbuf_put(&plain, s, len);
-    if (column_put(w, c, plain.data, plain.size)) {
+    if (column_put(w, c, (const uint8_t *) s, len)) {
         if (!c->has_minmax) {
             set_bytes(&c->min_str, s, len);
             set_bytes(&c->max_str, s, len);
@@ -588,7 +697,6 @@ flowlog_parquet_put_string(struct flowlog_parquet_writer *w, const char *s,
             set_bytes(&c->max_str, s, len);
         }
     }
-    ofpbuf_uninit(&plain);
 }
 
 /* Makes the next column of the row, which must be optional, NULL. */
@@ -613,28 +721,21 @@ emit(struct flowlog_parquet_writer *w, const void *data, size_t size)
     w->offset += size;
 }
 
-/* Compresses 'w->page' into 'w->zpage' as one gzip member.  The gzip
- * header holds no name and mtime 0, so the bytes depend on the data
- * only. */
+/* Compresses 'w->page' into 'w->zpage' as one gzip member (libdeflate, at
+ * zlib's default level 6).  The gzip header holds no name and mtime 0, so
+ * the bytes depend on the data only. */
 static void
 gzip_page(struct flowlog_parquet_writer *w)
 {
-    z_stream *z = &w->z;
+    size_t bound = libdeflate_gzip_compress_bound(w->compressor,
+                                                  w->page.size);
 
-    deflateReset(z);
-    deflateSetHeader(z, &w->gz_header);
-
-    size_t bound = deflateBound(z, w->page.size);
     ofpbuf_clear(&w->zpage);
     ofpbuf_prealloc_tailroom(&w->zpage, bound);
-    z->next_in = w->page.data;
-    z->avail_in = w->page.size;
-    z->next_out = w->zpage.data;
-    z->avail_out = bound;
-
-    int retval = deflate(z, Z_FINISH);
-    ovs_assert(retval == Z_STREAM_END);
-    w->zpage.size = bound - z->avail_out;
+    w->zpage.size = libdeflate_gzip_compress(w->compressor, w->page.data,
+                                             w->page.size, w->zpage.data,
+                                             bound);
+    ovs_assert(w->zpage.size);
 }
 
 /* Writes the page whose uncompressed body is in 'w->page': a dictionary
@@ -730,7 +831,7 @@ write_column_chunk(struct flowlog_parquet_writer *w, struct column *c,
     /* RLE_DICTIONARY only where the dictionary and the indices (a byte of
      * bit width, then the hybrid encoding) are smaller than PLAIN values.
      * A chunk of NULLs only has no dictionary. */
-    if (c->spec.dictionary && c->n_slots) {
+    if (c->spec.dictionary && !c->plain && c->n_slots) {
         int width = bit_width(c->n_slots - 1);
 
         ofpbuf_clear(&w->indices);
@@ -753,7 +854,7 @@ write_column_chunk(struct flowlog_parquet_writer *w, struct column *c,
     } else {
         m->data_page_offset = w->offset;
         start_data_page(w, c);
-        if (c->spec.dictionary) {
+        if (c->spec.dictionary && !c->plain) {
             const uint32_t *index = c->values.data;
             const uint8_t *base = c->dict_values.data;
 
@@ -990,6 +1091,8 @@ flowlog_parquet_writer_create(const struct flowlog_parquet_column *columns,
     w->codec = codec;
     w->max_rows = FLOWLOG_PARQUET_MAX_ROWS;
     w->max_bytes = FLOWLOG_PARQUET_MAX_BYTES;
+    w->max_dict = (codec == FLOWLOG_PARQUET_GZIP
+                   ? FLOWLOG_PARQUET_MAX_DICT_GZIP : UINT32_MAX);
     w->write = write;
     w->aux = aux;
     ofpbuf_init(&w->levels, 0);
@@ -999,11 +1102,10 @@ flowlog_parquet_writer_create(const struct flowlog_parquet_column *columns,
     ofpbuf_init(&w->header, 64);
 
     if (codec == FLOWLOG_PARQUET_GZIP) {
-        if (deflateInit2(&w->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16,
-                         8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        w->compressor = libdeflate_alloc_compressor(FLOWLOG_PARQUET_LEVEL);
+        if (!w->compressor) {
             out_of_memory();
         }
-        w->gz_header.os = 3;    /* Unix, whatever host wrote it. */
     }
 
     emit(w, MAGIC, 4);
@@ -1059,9 +1161,7 @@ flowlog_parquet_writer_finish(struct flowlog_parquet_writer *w,
         column_destroy(&w->columns[i]);
     }
     free(w->columns);
-    if (w->codec == FLOWLOG_PARQUET_GZIP) {
-        deflateEnd(&w->z);
-    }
+    libdeflate_free_compressor(w->compressor);
     ofpbuf_uninit(&w->levels);
     ofpbuf_uninit(&w->indices);
     ofpbuf_uninit(&w->page);

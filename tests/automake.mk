@@ -69,9 +69,9 @@ $(tests_test_flowlog_channel_OBJECTS): ovs/.flowlog-configured | ovs-libs
 # Writes Parquet files with lib/flowlog-parquet.c for tests/parquet-read.mjs.
 noinst_PROGRAMS += tests/test-flowlog-parquet
 tests_test_flowlog_parquet_SOURCES = tests/test-flowlog-parquet.c
-tests_test_flowlog_parquet_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS)
+tests_test_flowlog_parquet_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS) $(LIBDEFLATE_CFLAGS)
 tests_test_flowlog_parquet_LDADD = \
-	lib/libflowlog-file.a $(OVS_LIBOPENVSWITCH) $(ZLIB_LIBS)
+	lib/libflowlog-file.a $(OVS_LIBOPENVSWITCH) $(ZLIB_LIBS) $(LIBDEFLATE_LIBS)
 tests_test_flowlog_parquet_LINK = $(OVS_LIBTOOL_LINK)
 EXTRA_tests_test_flowlog_parquet_DEPENDENCIES = $(OVS_LIBOPENVSWITCH)
 $(tests_test_flowlog_parquet_OBJECTS): ovs/.flowlog-configured | ovs-libs

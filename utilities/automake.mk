@@ -23,7 +23,7 @@ utilities_exporter_ovs_flowlog_exporter_CPPFLAGS = \
 utilities_exporter_ovs_flowlog_exporter_LDADD = \
 	lib/libflowlog-sink.a lib/libflowlog-file.a lib/libflowlog.a \
 	$(OVS_LIBOPENVSWITCH) \
-	$(INIH_LIBS) $(ZLIB_LIBS) $(PROTOBUF_C_LIBS) $(LIBCURL_LIBS) \
+	$(INIH_LIBS) $(ZLIB_LIBS) $(LIBDEFLATE_LIBS) $(PROTOBUF_C_LIBS) $(LIBCURL_LIBS) \
 	$(LIBCRYPTO_LIBS)
 utilities_exporter_ovs_flowlog_exporter_LINK = $(OVS_LIBTOOL_LINK)
 EXTRA_utilities_exporter_ovs_flowlog_exporter_DEPENDENCIES = \

@@ -28,26 +28,41 @@
  * below the root changes meanwhile: whoever can rename or replace
  * directories there cannot make the exporter write outside the root.
  * Files are written atomically: a temporary file in the same directory,
- * fsync, rename, fsync of the directory. */
+ * fsync, rename, fsync of the directory.
+ *
+ * Temporary files are named ".NAME.PID.N.tmp", unique to the process
+ * and the write, so that two writes of one name at once (two loggers
+ * probing the same directory) never touch each other's.  One that a
+ * killed exporter left behind is removed the next time the process
+ * writes into its directory (see clean_stale_tmps()). */
 
 #include <config.h>
 #include "lib/flowlog-sink.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "util.h"
 #include "lib/flowlog-sink-config.h"
+
+VLOG_DEFINE_THIS_MODULE(flowlog_sink_file);
 
 struct file_sink {
     struct sink up;
     char *dir;                  /* Target directory, no trailing '/'. */
     char *root;                 /* The file-root that holds 'dir'. */
+    char *cleaned;              /* Directory last cleaned of stale
+                                 * temporary files, or NULL. */
 };
 
 static struct file_sink *
@@ -134,6 +149,7 @@ file_close(struct sink *sink)
     free(fs->up.target);
     free(fs->dir);
     free(fs->root);
+    free(fs->cleaned);
     free(fs);
 }
 
@@ -315,6 +331,94 @@ file_failed(const struct file_sink *fs, const char *what, const char *dir,
     return errno_status(error);
 }
 
+/* A temporary file of another process is stale once that process is gone
+ * or the file was last written this long ago (a PID reused since, a file
+ * of an older version without a PID). */
+#define STALE_TMP_AGE (60 * 60)
+
+/* True if 'name' is a temporary file that no write in progress uses: a
+ * ".NAME.PID.N.tmp" of a process other than this one that no longer runs,
+ * or any ".NAME.tmp" last modified STALE_TMP_AGE seconds ago or earlier. */
+static bool
+tmp_is_stale(int dfd, const char *name, bool *exitedp)
+{
+    size_t len = strlen(name);
+    struct stat st;
+
+    *exitedp = false;
+    if (name[0] != '.' || len < 6 || strcmp(name + len - 4, ".tmp")) {
+        return false;
+    }
+
+    /* ".NAME.PID.N.tmp": the two numbers before ".tmp". */
+    const char *end = name + len - 4;
+    const char *p = end;
+    int dots = 0;
+    while (p > name + 1 && dots < 2) {
+        p--;
+        if (*p == '.') {
+            dots++;
+        } else if (*p < '0' || *p > '9') {
+            break;
+        }
+    }
+    if (dots == 2 && *p == '.') {
+        long pid = strtol(p + 1, NULL, 10);
+        if (pid > 0 && pid <= INT32_MAX) {
+            if (pid == getpid()) {
+                return false;
+            }
+            if (kill(pid, 0) && errno == ESRCH) {
+                *exitedp = true;
+                return true;
+            }
+        }
+    }
+    return (!fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW)
+            && S_ISREG(st.st_mode)
+            && time(NULL) - st.st_mtime >= STALE_TMP_AGE);
+}
+
+/* Removes the stale temporary files (see tmp_is_stale()) of directory 'dfd'
+ * ('dir' for the log), once per directory in a row: a killed exporter's
+ * leftovers go when it writes into that directory again, which it does
+ * when it resumes the spooled snapshot it was writing. */
+static void
+clean_stale_tmps(struct file_sink *fs, int dfd, const char *dir)
+{
+    if (fs->cleaned && !strcmp(fs->cleaned, dir)) {
+        return;
+    }
+    free(fs->cleaned);
+    fs->cleaned = xstrdup(dir);
+
+    int fd = dup(dfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return;
+    }
+    for (struct dirent *de; (de = readdir(d)) != NULL; ) {
+        bool exited;
+
+        if (tmp_is_stale(dfd, de->d_name, &exited)) {
+            if (!unlinkat(dfd, de->d_name, 0)) {
+                VLOG_INFO("target %s: removed the stale temporary file "
+                          "%s/%s%s", fs->up.target, dir, de->d_name,
+                          (exited ? " of a process that has exited"
+                           : ", last written over an hour ago"));
+            } else if (errno != ENOENT) {
+                VLOG_WARN("target %s: removing the stale temporary file "
+                          "%s/%s failed (%s)", fs->up.target, dir,
+                          de->d_name, ovs_strerror(errno));
+            }
+        }
+    }
+    closedir(d);
+}
+
 static enum sink_status
 file_put(struct sink *sink, const char *key, const struct sink_body *body,
          char **reason)
@@ -330,8 +434,10 @@ file_put(struct sink *sink, const char *key, const struct sink_body *body,
         return status;
     }
 
-    char *tmp = xasprintf(".%s.tmp", base);
-    unlinkat(dfd, tmp, 0);
+    static atomic_count tmp_seq = ATOMIC_COUNT_INIT(0);
+    clean_stale_tmps(fs, dfd, dir);
+    char *tmp = xasprintf(".%s.%ld.%u.tmp", base, (long) getpid(),
+                          atomic_count_inc(&tmp_seq));
     int fd = openat(dfd, tmp, (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
                                | O_CLOEXEC), 0640);
     if (fd < 0) {

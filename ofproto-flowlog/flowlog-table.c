@@ -709,6 +709,173 @@ compare_refs(const void *a_, const void *b_)
     return flowlog_record_compare(a->r ? &ra : a->x, b->r ? &rb : b->x);
 }
 
+/* A reference with the start of its record's file order (compare_refs())
+ * packed into two integers, so that sorting mostly compares integers next
+ * to each other in memory instead of following pointers to records and
+ * bindings: 'k1' holds the port's rank, direction, protocol and the top of
+ * the source address, 'k2' the rest of it, the destination address and the
+ * source port.  Both are 0 for a SKIPDATA or NODATA record. */
+struct sort_item {
+    uint64_t k1, k2;
+    struct fl_frozen_ref ref;
+};
+
+static int
+compare_sort_items(const struct sort_item *a, const struct sort_item *b)
+{
+    if (a->ref.r && b->ref.r) {
+        CMP(a->k1, b->k1);
+        CMP(a->k2, b->k2);
+    }
+    return compare_refs(&a->ref, &b->ref);
+}
+
+static void
+swap_sort_items(struct sort_item *a, struct sort_item *b)
+{
+    struct sort_item tmp = *a;
+
+    *a = *b;
+    *b = tmp;
+}
+
+static void
+sift_down(struct sort_item *v, size_t i, size_t n)
+{
+    for (;;) {
+        size_t child = 2 * i + 1;
+
+        if (child >= n) {
+            return;
+        }
+        if (child + 1 < n && compare_sort_items(&v[child], &v[child + 1]) < 0) {
+            child++;
+        }
+        if (compare_sort_items(&v[i], &v[child]) >= 0) {
+            return;
+        }
+        swap_sort_items(&v[i], &v[child]);
+        i = child;
+    }
+}
+
+/* Sorts the 'n' items of 'v' in place (introsort: quicksort with a median
+ * of three, insertion sort for short ranges, heapsort past 'depth' levels,
+ * so that no input, whatever 5-tuples the traffic holds, takes quadratic
+ * time).  In place, because a close of millions of records should not
+ * need a second array of them. */
+static void
+sort_items(struct sort_item *v, size_t n, int depth)
+{
+    while (n > 16) {
+        if (!depth--) {
+            for (size_t i = n / 2; i-- > 0; ) {
+                sift_down(v, i, n);
+            }
+            for (size_t i = n - 1; i > 0; i--) {
+                swap_sort_items(&v[0], &v[i]);
+                sift_down(v, 0, i);
+            }
+            return;
+        }
+
+        /* Median of the first, middle and last into v[0], as the pivot. */
+        size_t mid = n / 2;
+        if (compare_sort_items(&v[mid], &v[0]) < 0) {
+            swap_sort_items(&v[mid], &v[0]);
+        }
+        if (compare_sort_items(&v[n - 1], &v[mid]) < 0) {
+            swap_sort_items(&v[n - 1], &v[mid]);
+            if (compare_sort_items(&v[mid], &v[0]) < 0) {
+                swap_sort_items(&v[mid], &v[0]);
+            }
+        }
+        swap_sort_items(&v[0], &v[mid]);
+
+        /* Hoare partition around v[0]. */
+        size_t i = 0, j = n;
+        for (;;) {
+            do {
+                i++;
+            } while (i < n && compare_sort_items(&v[i], &v[0]) < 0);
+            do {
+                j--;
+            } while (compare_sort_items(&v[j], &v[0]) > 0);
+            if (i >= j) {
+                break;
+            }
+            swap_sort_items(&v[i], &v[j]);
+        }
+        swap_sort_items(&v[0], &v[j]);
+
+        /* Recurse into the smaller side, loop on the larger. */
+        size_t left = j, right = n - j - 1;
+        if (left < right) {
+            sort_items(v, left, depth);
+            v += j + 1;
+            n = right;
+        } else {
+            sort_items(v + j + 1, right, depth);
+            n = left;
+        }
+    }
+
+    for (size_t i = 1; i < n; i++) {
+        for (size_t k = i; k > 0
+                 && compare_sort_items(&v[k], &v[k - 1]) < 0; k--) {
+            swap_sort_items(&v[k], &v[k - 1]);
+        }
+    }
+}
+
+/* Sorts the 'n' references in '*vp' (a malloc()'d array, which this
+ * replaces) into file order (compare_refs()).  The items take twice the
+ * references' memory while they are sorted, and the references are freed
+ * meanwhile, so the peak is what a merge sort of the references with its
+ * temporary array would take. */
+static void
+sort_refs(struct fl_frozen_ref **vp, size_t n)
+{
+    struct sort_item *items = xmalloc(MAX(n, 1) * sizeof *items);
+    struct fl_frozen_ref *v = *vp;
+
+    for (size_t i = 0; i < n; i++) {
+        struct sort_item *it = &items[i];
+
+        it->ref = v[i];
+        if (v[i].r) {
+            const struct fl_key *k = &v[i].r->key;
+            uint32_t src = ntohl(k->src_addr);
+
+            it->k1 = ((uint64_t) v[i].r->binding->sort_port << 32
+                      | (uint64_t) k->direction << 24
+                      | (uint64_t) k->protocol << 16
+                      | src >> 16);
+            it->k2 = ((uint64_t) (src & 0xffff) << 48
+                      | (uint64_t) ntohl(k->dst_addr) << 16
+                      | k->src_port);
+        } else {
+            it->k1 = it->k2 = 0;
+        }
+    }
+    free(v);
+
+    int depth = 0;
+    for (size_t m = n; m > 1; m >>= 1) {
+        depth += 2;
+    }
+    sort_items(items, n, depth);
+
+    /* The references, in order, into the items' own memory: reference 'i'
+     * goes where item 'i / 2' was, which has been read. */
+    v = (struct fl_frozen_ref *) items;
+    for (size_t i = 0; i < n; i++) {
+        struct fl_frozen_ref ref = items[i].ref;
+        v[i] = ref;
+    }
+    *vp = xrealloc(v, MAX(n, 1) * sizeof *v);
+}
+
 /* Lists the records of 'iv' in file order, without copying them: returns
  * how many and sets '*refs' to a malloc()'d array of references, which
  * point into 'iv' or into the malloc()'d array '*extra' of its SKIPDATA and
@@ -740,7 +907,7 @@ fl_interval_freeze(const struct fl_interval *iv,
         v[n++] = (struct fl_frozen_ref) { .x = &(*extra)[i] };
     }
     rank_bindings(iv, *extra, n_extra);
-    qsort(v, n, sizeof *v, compare_refs);
+    sort_refs(&v, n);
     *refs = v;
     return n;
 }

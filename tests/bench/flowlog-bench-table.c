@@ -45,6 +45,7 @@
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-snapshot.h"
 #include "ofproto-flowlog/flowlog-table.h"
+#include "lib/flowlog-record.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -245,6 +246,18 @@ cmd_mem(int argc, char *argv[])
                     "%zu\n", n, snap->n_records);
             return 1;
         }
+        /* The snapshot's order is the files' (self-check of the sort). */
+        struct flowlog_record prev, cur;
+        for (size_t i = 0; i < snap->n_records; i++) {
+            fl_snapshot_record(snap, i, &cur);
+            if (i && flowlog_record_compare(&prev, &cur) > 0) {
+                fprintf(stderr, "snapshot records %zu and %zu are out of "
+                        "order\n", i - 1, i);
+                return 1;
+            }
+            prev = cur;
+        }
+
         printf("  %-9zu %14.0f %10.1f %10zu %10.1f %10.1f %9.0f %9.1f "
                "%9.0f\n", n, delta, per, chunk, per - chunk,
                (64.0 * nb + 64) / n, (t1 - t0) * 1e9 / n,

@@ -73,14 +73,25 @@ COVERAGE_DEFINE(flowlog_external_ids_reconfigure);
  * read are at least as new as the main IDL's configuration.  A port whose
  * row has not arrived by then is not attached until it does.  Between
  * reconfigurations, fl_ovsdb_run() reconfigures the hook alone when a
- * watched value changes, in the main-loop iteration that receives it.
- * The watched values are those of the logging ports' rows and, while a
- * logger selects ports by vpc or subnet, of every Interface. */
+ * watched value changes.  The watched values are those of the logging
+ * ports' rows and, while a logger selects ports by vpc or subnet, of every
+ * Interface.
+ *
+ * Most writes to those rows change nothing the hook uses (ovn-installed
+ * again), yet each would wake the main loop, which costs about 1 ms with
+ * 500 userspace-datapath ports.  So after taking in an update, the hook
+ * does not wake the main loop for its connection for FL_IDL_HOLDOFF_MS
+ * (it still reads it whenever the loop runs for another reason): a lone
+ * change takes effect in the iteration that receives it, a stream of
+ * writes costs at most one wake-up per FL_IDL_HOLDOFF_MS, and a change is
+ * in force at most FL_IDL_HOLDOFF_MS after ovsdb-server sent it. */
 #define FL_IDL_SYNC_MS 1000
+#define FL_IDL_HOLDOFF_MS 500
 
 static struct ovsdb_idl *idl;
 static char *idl_remote;
 static unsigned int idl_seqno;
+static long long int idl_holdoff_until;     /* Wall clock, in ms. */
 static bool barrier_flip;       /* Which of two equivalent conditions. */
 
 static const char *const watched_keys[] = {
@@ -1066,7 +1077,14 @@ void
 fl_ovsdb_wait(void)
 {
     if (idl) {
-        ovsdb_idl_wait(idl);
+        /* Wall clock: tests stop the monotonic one. */
+        long long int now = time_wall_msec();
+
+        if (now >= idl_holdoff_until) {
+            ovsdb_idl_wait(idl);
+        } else {
+            poll_timer_wait(idl_holdoff_until - now);
+        }
     }
 }
 
@@ -1111,6 +1129,7 @@ fl_ovsdb_run(void)
         return false;
     }
     idl_seqno = seqno;
+    idl_holdoff_until = time_wall_msec() + FL_IDL_HOLDOFF_MS;
     if (!watched_changed() || !main_idl
         || !(cfg = ovsrec_open_vswitch_first(main_idl))) {
         return false;

@@ -30,6 +30,7 @@
 #include "hash.h"
 #include "hmapx.h"
 #include "ofproto/ofproto-provider.h"
+#include "openvswitch/poll-loop.h"
 #include "ovsdb-idl-provider.h"
 #include "ofproto-flowlog/flowlog-channel.h"
 #include "ofproto-flowlog/flowlog-ports.h"
@@ -39,6 +40,7 @@
 #include "smap.h"
 #include "sset.h"
 #include "svec.h"
+#include "timeval.h"
 #include "util.h"
 #include "uuid.h"
 #include "vswitch-idl.h"
@@ -47,15 +49,51 @@ VLOG_DEFINE_THIS_MODULE(flowlog_ovsdb);
 
 COVERAGE_DEFINE(flowlog_external_ids_reconfigure);
 
-/* ovs-vswitchd replicates Interface and Open_vSwitch external_ids without
- * alerts (patches/0002), so that the writes other agents make there
- * (ovn-installed, os-vif's keys...) never reconfigure the bridge.  The
- * external_ids that make the hook's configuration, the identities of
- * logging ports and the host's system-id, are watched instead: each
- * main-loop iteration compares them with the rows, and the hook alone is
- * reconfigured when one changed (fl_ovsdb_run()).  Watched are the logging
- * ports' Interfaces and, while a logger selects ports by vpc or subnet,
- * every Interface. */
+/* ovs-vswitchd does not replicate Interface and Open_vSwitch external_ids
+ * (vswitchd/bridge.c omits them), so that the writes other agents make
+ * there (ovn-controller's ovn-installed on every port it binds, os-vif's
+ * keys...) never wake it up.  The hook reads the few of those values it
+ * needs, the identities of its logging ports and the host's system-id,
+ * through an IDL of its own on the same database ('idl'), which monitors
+ * only:
+ *
+ *   - Open_vSwitch external_ids (one row, rarely written);
+ *
+ *   - Interface name and external_ids of the logging ports' rows, chosen by
+ *     a condition on "name" (monitor_cond): none while no port has
+ *     other_config:flowlog-loggers, so that the server sends nothing;
+ *     every Interface while a logger selects ports by vpc or subnet, since
+ *     any row may then become a logging port.
+ *
+ * When the bridge reconfigures, fl_ovsdb_configure() sets the condition for
+ * the new configuration and waits, at most FL_IDL_SYNC_MS, until the
+ * server has acknowledged it (idl_sync()): the server answers a condition
+ * change only after it has sent this session every update committed
+ * before (ovsdb_jsonrpc_monitor_cond_change()), so the identities then
+ * read are at least as new as the main IDL's configuration.  A port whose
+ * row has not arrived by then is not attached until it does.  Between
+ * reconfigurations, fl_ovsdb_run() reconfigures the hook alone when a
+ * watched value changes.  The watched values are those of the logging
+ * ports' rows and, while a logger selects ports by vpc or subnet, of every
+ * Interface.
+ *
+ * Most writes to those rows change nothing the hook uses (ovn-installed
+ * again), yet each would wake the main loop, which costs about 1 ms with
+ * 500 userspace-datapath ports.  So after taking in an update, the hook
+ * does not wake the main loop for its connection for FL_IDL_HOLDOFF_MS
+ * (it still reads it whenever the loop runs for another reason): a lone
+ * change takes effect in the iteration that receives it, a stream of
+ * writes costs at most one wake-up per FL_IDL_HOLDOFF_MS, and a change is
+ * in force at most FL_IDL_HOLDOFF_MS after ovsdb-server sent it. */
+#define FL_IDL_SYNC_MS 1000
+#define FL_IDL_HOLDOFF_MS 500
+
+static struct ovsdb_idl *idl;
+static char *idl_remote;
+static unsigned int idl_seqno;
+static long long int idl_holdoff_until;     /* Wall clock, in ms. */
+static bool barrier_flip;       /* Which of two equivalent conditions. */
+
 static const char *const watched_keys[] = {
     "iface-id", "vm-uuid", "subnet-id", "vpc-id", "attached-mac",
 };
@@ -64,12 +102,38 @@ static const char *const watched_keys[] = {
 struct watched_iface {
     struct hmap_node node;      /* In 'watched', by UUID. */
     struct uuid uuid;
+    bool present;               /* Row in 'idl' when configured? */
     char *values[N_WATCHED_KEYS];   /* As in external_ids, NULL if absent. */
 };
 
-static const struct ovsdb_idl *watched_idl;
+/* The main IDL, that of the last configuration's rows. */
+static const struct ovsdb_idl *main_idl;
 static struct hmap watched = HMAP_INITIALIZER(&watched);
-static char *watched_system_id;
+static char *watched_host_keys;     /* system-id and flowlog-* keys. */
+
+/* Returns the Open_vSwitch row's external_ids as 'idl' has them (empty
+ * until it has the row). */
+static const struct smap *
+host_ext_ids(void)
+{
+    static struct smap empty = SMAP_INITIALIZER(&empty);
+    const struct ovsrec_open_vswitch *row
+        = idl ? ovsrec_open_vswitch_first(idl) : NULL;
+
+    return row ? &row->external_ids : &empty;
+}
+
+/* Returns the external_ids of 'iface' (a row of the main IDL) as 'idl' has
+ * them, or NULL if 'idl' does not have the row (yet). */
+static const struct smap *
+iface_ext_ids(const struct ovsrec_interface *iface)
+{
+    const struct ovsrec_interface *row
+        = idl ? ovsrec_interface_get_for_uuid(idl, &iface->header_.uuid)
+              : NULL;
+
+    return row ? &row->external_ids : NULL;
+}
 
 /* Configuration problems (message -> "error" or "warning"), shown by
  * flowlog/show while they last.  Each configuration collects them anew in
@@ -225,7 +289,7 @@ host_check_keys(const struct ovsrec_open_vswitch *cfg)
                     alt ? alt : "", alt ? "?)" : "");
         }
     }
-    SMAP_FOR_EACH (node, &cfg->external_ids) {
+    SMAP_FOR_EACH (node, host_ext_ids()) {
         if (!strncmp(node->key, "flowlog-", 8)) {
             problem("warning", "Open_vSwitch external_ids:%s: flow log keys "
                     "belong in other_config, ignored", node->key);
@@ -233,9 +297,11 @@ host_check_keys(const struct ovsrec_open_vswitch *cfg)
     }
 }
 
-/* The same for an Interface row. */
+/* The same for an Interface row, whose external_ids are 'ext' (NULL if
+ * unknown: only those of the rows that 'idl' monitors are known). */
 static void
-iface_check_keys(const struct ovsrec_interface *iface)
+iface_check_keys(const struct ovsrec_interface *iface,
+                 const struct smap *ext)
 {
     struct smap_node *node;
 
@@ -257,7 +323,10 @@ iface_check_keys(const struct ovsrec_interface *iface)
                 alt ? " (did you mean " : "", alt ? alt : "",
                 alt ? "?)" : "");
     }
-    SMAP_FOR_EACH (node, &iface->external_ids) {
+    if (!ext) {
+        return;
+    }
+    SMAP_FOR_EACH (node, ext) {
         if (!strncmp(node->key, "flowlog-", 8)) {
             problem("warning", "Interface %s external_ids:%s: flow log keys "
                     "belong in other_config, ignored", iface->name,
@@ -365,7 +434,7 @@ host_configure(const struct ovsrec_open_vswitch *cfg)
                                                  ".sock", ovs_rundir());
     }
 
-    v = smap_get(&cfg->external_ids, "system-id");
+    v = smap_get(host_ext_ids(), "system-id");
     if (v && *v) {
         h->system_id = xstrdup(v);
     } else {
@@ -469,14 +538,15 @@ nullable_streq(const char *a, const char *b)
     return a == b || (a && b && !strcmp(a, b));
 }
 
-/* Returns a copy of external_ids:'key' of 'iface', or NULL if unset or
- * empty.  A value longer than FLOWLOG_ID_MAX bytes is cut (and logged) at
+/* Returns a copy of external_ids:'key' of 'iface' (from 'ext'), or NULL if
+ * unset or empty.  A value longer than FLOWLOG_ID_MAX bytes is cut (and logged) at
  * the last UTF-8 character boundary within the limit, so that the records'
  * files stay valid UTF-8. */
 static char *
-ext_id(const struct ovsrec_interface *iface, const char *key)
+ext_id(const struct ovsrec_interface *iface, const struct smap *ext,
+       const char *key)
 {
-    const char *v = smap_get(&iface->external_ids, key);
+    const char *v = smap_get(ext, key);
 
     if (!v || !*v) {
         return NULL;
@@ -497,19 +567,20 @@ ext_id(const struct ovsrec_interface *iface, const char *key)
     return xstrdup(v);
 }
 
-/* Returns the binding of 'l' to interface 'iface' (ofport 'ofport'), reusing
- * the existing one if the identity did not change. */
+/* Returns the binding of 'l' to interface 'iface' (ofport 'ofport',
+ * external_ids 'ext'), reusing the existing one if the identity did not
+ * change. */
 static struct fl_binding *
 binding_get(struct fl_logger *l, const struct ovsrec_interface *iface,
-            int ofport, const char *how)
+            const struct smap *ext, int ofport, const char *how)
 {
     struct flowlog_identity id = {
         .port_name = xstrdup(iface->name),
         .ofport = ofport,
-        .iface_id = ext_id(iface, "iface-id"),
-        .vm_id = ext_id(iface, "vm-uuid"),
-        .subnet_id = ext_id(iface, "subnet-id"),
-        .vpc_id = ext_id(iface, "vpc-id"),
+        .iface_id = ext_id(iface, ext, "iface-id"),
+        .vm_id = ext_id(iface, ext, "vm-uuid"),
+        .subnet_id = ext_id(iface, ext, "subnet-id"),
+        .vpc_id = ext_id(iface, ext, "vpc-id"),
     };
     uint32_t hash = hash_string(iface->name, 0);
     struct fl_binding *b;
@@ -547,12 +618,12 @@ iface_error(const struct ovsrec_interface *iface OVS_UNUSED, const char *msg)
     problem("error", "%s", msg);
 }
 
-/* Collects the logging port of 'iface' into 'ports', if any, and returns
- * true if there is one. */
+/* Collects the logging port of 'iface', whose external_ids are 'ext', into
+ * 'ports', if any, and returns true if there is one. */
 static bool
 iface_configure(const struct ovsrec_interface *iface,
-                const struct ofproto *ofproto, bool mirror_out,
-                struct hmap *ports)
+                const struct smap *ext, const struct ofproto *ofproto,
+                bool mirror_out, struct hmap *ports)
 {
     struct fl_binding **bindings = NULL;
     size_t n = 0;
@@ -580,9 +651,9 @@ iface_configure(const struct ovsrec_interface *iface,
 
     struct uuid vpc, subnet;
     const char *s;
-    bool has_vpc = ((s = smap_get(&iface->external_ids, "vpc-id"))
+    bool has_vpc = ((s = smap_get(ext, "vpc-id"))
                     && uuid_from_string(&vpc, s));
-    bool has_subnet = ((s = smap_get(&iface->external_ids, "subnet-id"))
+    bool has_subnet = ((s = smap_get(ext, "subnet-id"))
                        && uuid_from_string(&subnet, s));
 
     struct ofproto_port op;
@@ -623,14 +694,14 @@ iface_configure(const struct ovsrec_interface *iface,
         }
 
         bindings = xrealloc(bindings, (n + 1) * sizeof *bindings);
-        bindings[n++] = fl_binding_ref(binding_get(l, iface, ofport, how));
+        bindings[n++] = fl_binding_ref(binding_get(l, iface, ext, ofport, how));
     }
     sset_destroy(&attach);
 
     if (!n) {
         return false;
     }
-    if (!smap_get(&iface->external_ids, "iface-id")) {
+    if (!smap_get(ext, "iface-id")) {
         struct ds loggers = DS_EMPTY_INITIALIZER;
         for (size_t i = 0; i < n; i++) {
             ds_put_format(&loggers, "%s%s", i ? "," : "",
@@ -647,7 +718,7 @@ iface_configure(const struct ovsrec_interface *iface,
     p->ofp_port = ofp_port;
     p->n_bindings = n;
     p->bindings = bindings;
-    const char *mac = smap_get(&iface->external_ids, "attached-mac");
+    const char *mac = smap_get(ext, "attached-mac");
     if (mac && eth_addr_from_string(mac, &p->mac)) {
         p->has_mac = true;
     }
@@ -666,51 +737,92 @@ watch_clear(void)
         }
         free(w);
     }
-    free(watched_system_id);
-    watched_system_id = NULL;
+    free(watched_host_keys);
+    watched_host_keys = NULL;
 }
 
+/* Watches 'iface', whose external_ids are 'ext' (NULL if 'idl' does not
+ * have its row yet). */
 static void
-watch_iface(const struct ovsrec_interface *iface)
+watch_iface(const struct ovsrec_interface *iface, const struct smap *ext)
 {
     struct watched_iface *w = xzalloc(sizeof *w);
 
     w->uuid = iface->header_.uuid;
-    for (size_t i = 0; i < N_WATCHED_KEYS; i++) {
-        w->values[i] = nullable_xstrdup(smap_get(&iface->external_ids,
-                                                 watched_keys[i]));
+    w->present = ext != NULL;
+    for (size_t i = 0; ext && i < N_WATCHED_KEYS; i++) {
+        w->values[i] = nullable_xstrdup(smap_get(ext, watched_keys[i]));
     }
     hmap_insert(&watched, &w->node, uuid_hash(&w->uuid));
 }
 
-/* True if an external_ids value the hook's configuration was made from has
- * changed since. */
-static bool
-watched_changed(const struct ovsrec_open_vswitch *cfg)
+static const struct watched_iface *
+watched_find(const struct uuid *uuid)
 {
-    if (!nullable_streq(smap_get(&cfg->external_ids, "system-id"),
-                        watched_system_id)) {
-        return true;
-    }
-
     const struct watched_iface *w;
-    HMAP_FOR_EACH (w, node, &watched) {
-        const struct ovsrec_interface *iface
-            = ovsrec_interface_get_for_uuid(watched_idl, &w->uuid);
 
-        /* A deleted row alerts: the bridge reconfigures anyway. */
-        if (!iface) {
+    HMAP_FOR_EACH_WITH_HASH (w, node, uuid_hash(uuid), &watched) {
+        if (uuid_equals(&w->uuid, uuid)) {
+            return w;
+        }
+    }
+    return NULL;
+}
+
+/* Returns what the hook's configuration depends on in Open_vSwitch
+ * external_ids: system-id, and the flowlog-* keys that it warns about. */
+static char *
+host_keys_string(void)
+{
+    const struct smap *ext = host_ext_ids();
+    const struct smap_node **nodes = smap_sort(ext);
+    size_t n = smap_count(ext);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "system-id=%s", smap_get_def(ext, "system-id", ""));
+    for (size_t i = 0; i < n; i++) {
+        if (!strncmp(nodes[i]->key, "flowlog-", 8)) {
+            ds_put_format(&s, " %s", nodes[i]->key);
+        }
+    }
+    free(nodes);
+    return ds_steal_cstr(&s);
+}
+
+/* True if an external_ids value the hook's configuration was made from has
+ * changed since, or a watched row arrived: looks at the rows that changed
+ * in 'idl' since the last call. */
+static bool
+watched_changed(void)
+{
+    char *host = host_keys_string();
+    bool changed = !nullable_streq(host, watched_host_keys);
+    free(host);
+
+    const struct ovsrec_interface *row;
+    OVSREC_INTERFACE_FOR_EACH_TRACKED (row, idl) {
+        const struct watched_iface *w = watched_find(&row->header_.uuid);
+
+        /* A deleted Interface alerts the main IDL: the bridge, and so the
+         * hook, reconfigures anyway. */
+        if (changed || !w || ovsrec_interface_is_deleted(row)) {
+            continue;
+        }
+        if (!w->present) {
+            changed = true;
             continue;
         }
         for (size_t i = 0; i < N_WATCHED_KEYS; i++) {
-            if (!nullable_streq(smap_get(&iface->external_ids,
+            if (!nullable_streq(smap_get(&row->external_ids,
                                          watched_keys[i]),
                                 w->values[i])) {
-                return true;
+                changed = true;
+                break;
             }
         }
     }
-    return false;
+    ovsdb_idl_track_clear(idl);
+    return changed;
 }
 
 static bool
@@ -733,9 +845,10 @@ ports_configure(const struct ovsrec_open_vswitch *cfg)
     struct hmap new = HMAP_INITIALIZER(&new);
     bool watch_all = loggers_select_by_network();
 
+    size_t n_waiting = 0;
+
     watch_clear();
-    watched_system_id = nullable_xstrdup(smap_get(&cfg->external_ids,
-                                                  "system-id"));
+    watched_host_keys = host_keys_string();
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         const struct ovsrec_bridge *br = cfg->bridges[i];
         const struct ofproto *ofproto = ofproto_lookup(br->name);
@@ -754,16 +867,30 @@ ports_configure(const struct ovsrec_open_vswitch *cfg)
             const struct ovsrec_port *port = br->ports[j];
             for (size_t k = 0; k < port->n_interfaces; k++) {
                 const struct ovsrec_interface *iface = port->interfaces[k];
-                iface_check_keys(iface);
-                if (iface_configure(iface, ofproto,
-                                    sset_contains(&mirror_out, iface->name),
-                                    &new)
-                    || watch_all) {
-                    watch_iface(iface);
+                const struct smap *ext = iface_ext_ids(iface);
+
+                iface_check_keys(iface, ext);
+                if (!ext) {
+                    /* Not attached until its identity is known. */
+                    if (watch_all || smap_get(&iface->other_config,
+                                              "flowlog-loggers")) {
+                        watch_iface(iface, NULL);
+                        n_waiting++;
+                    }
+                } else if (iface_configure(iface, ext, ofproto,
+                                           sset_contains(&mirror_out,
+                                                         iface->name),
+                                           &new)
+                           || watch_all) {
+                    watch_iface(iface, ext);
                 }
             }
         }
         sset_destroy(&mirror_out);
+    }
+    if (n_waiting) {
+        VLOG_DBG("%"PRIuSIZE" possible logging ports wait for their "
+                 "external_ids from the database", n_waiting);
     }
 
     /* Mark bindings attached or detached. */
@@ -821,30 +948,190 @@ loggers_announce(void)
     }
 }
 
+/* Sets the condition of 'idl''s Interface table for 'cfg': every row if
+ * 'all', else the rows of the interfaces with other_config:flowlog-loggers
+ * (none if there is none). */
+static void
+idl_set_iface_condition(const struct ovsrec_open_vswitch *cfg, bool all)
+{
+    struct ovsdb_idl_condition cond = OVSDB_IDL_CONDITION_INIT(&cond);
+
+    if (all) {
+        ovsdb_idl_condition_add_clause_true(&cond);
+    }
+    for (size_t i = 0; !all && i < cfg->n_bridges; i++) {
+        const struct ovsrec_bridge *br = cfg->bridges[i];
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct ovsrec_port *port = br->ports[j];
+            for (size_t k = 0; k < port->n_interfaces; k++) {
+                const struct ovsrec_interface *iface = port->interfaces[k];
+                if (smap_get(&iface->other_config, "flowlog-loggers")) {
+                    ovsrec_interface_add_clause_name(&cond, OVSDB_F_EQ,
+                                                     iface->name);
+                }
+            }
+        }
+    }
+    ovsrec_interface_set_condition(idl, &cond);
+    ovsdb_idl_condition_destroy(&cond);
+}
+
+/* Replaces the condition of 'idl''s Open_vSwitch table by the other of two
+ * that both match every row, and returns the condition sequence number
+ * that says the server has answered.  OVSDB has no "sync" request; a
+ * condition change serves as one, see the comment at the top. */
+static unsigned int
+idl_request_barrier(void)
+{
+    struct ovsdb_idl_condition cond = OVSDB_IDL_CONDITION_INIT(&cond);
+
+    barrier_flip = !barrier_flip;
+    if (barrier_flip) {
+        struct smap none = SMAP_INITIALIZER(&none);
+
+        /* "Has none of no key-value pairs": true of every row. */
+        ovsrec_open_vswitch_add_clause_external_ids(&cond, OVSDB_F_EXCLUDES,
+                                                    &none);
+    } else {
+        ovsdb_idl_condition_add_clause_true(&cond);
+    }
+    unsigned int seqno = ovsrec_open_vswitch_set_condition(idl, &cond);
+    ovsdb_idl_condition_destroy(&cond);
+    return seqno;
+}
+
+/* Waits until 'idl' holds what the database held when this function was
+ * called, with the conditions set before (at most FL_IDL_SYNC_MS of wall
+ * time: tests stop the monotonic clock).  Blocks the main loop meanwhile,
+ * normally for one round trip to the server. */
+static void
+idl_sync(void)
+{
+    long long int deadline = time_wall_msec() + FL_IDL_SYNC_MS;
+    bool requested = false;
+    unsigned int expected = 0;
+
+    for (;;) {
+        ovsdb_idl_run(idl);
+        if (!ovsdb_idl_is_connected(idl)
+            || !ovsdb_idl_has_ever_connected(idl)) {
+            /* (Re)connecting acknowledges conditions without counting. */
+            requested = false;
+        } else if (!requested) {
+            expected = idl_request_barrier();
+            requested = true;
+        } else if (ovsdb_idl_get_condition_seqno(idl) == expected) {
+            break;
+        }
+        if (time_wall_msec() >= deadline) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+            VLOG_WARN_RL(&rl, "%s: no answer within %d ms; logging ports "
+                         "whose external_ids have not arrived are attached "
+                         "when they do", idl_remote,
+                         FL_IDL_SYNC_MS);
+            break;
+        }
+        ovsdb_idl_wait(idl);
+        poll_timer_wait(10);
+        poll_block();
+    }
+    /* poll_block() took whatever the main loop had asked to wait for in
+     * this iteration: run it once more. */
+    poll_immediate_wake();
+}
+
+/* Starts the hook's own connection to the database at 'remote' (see the
+ * comment at the top). */
+void
+fl_ovsdb_init(const char *remote)
+{
+    if (idl || !remote) {
+        return;
+    }
+    idl_remote = xstrdup(remote);
+    idl = ovsdb_idl_create(remote, &ovsrec_idl_class, false, true);
+    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_external_ids);
+    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
+    ovsdb_idl_track_add_column(idl, &ovsrec_interface_col_external_ids);
+
+    /* No Interface row until a port logs (the default is every row). */
+    struct ovsdb_idl_condition none = OVSDB_IDL_CONDITION_INIT(&none);
+    ovsrec_interface_set_condition(idl, &none);
+    ovsdb_idl_condition_destroy(&none);
+    idl_seqno = ovsdb_idl_get_seqno(idl);
+}
+
+void
+fl_ovsdb_exit(void)
+{
+    ovsdb_idl_destroy(idl);
+    idl = NULL;
+    free(idl_remote);
+    idl_remote = NULL;
+}
+
+void
+fl_ovsdb_wait(void)
+{
+    if (idl) {
+        /* Wall clock: tests stop the monotonic one. */
+        long long int now = time_wall_msec();
+
+        if (now >= idl_holdoff_until) {
+            ovsdb_idl_wait(idl);
+        } else {
+            poll_timer_wait(idl_holdoff_until - now);
+        }
+    }
+}
+
 /* Applies the flow log configuration in 'cfg' (Open_vSwitch row and its
- * bridges, ports, interfaces and mirrors). */
+ * bridges, ports, interfaces and mirrors, from the main IDL; external_ids
+ * from 'idl'). */
 void
 fl_ovsdb_configure(const struct ovsrec_open_vswitch *cfg)
 {
-    /* The IDL that 'cfg' is a row of: where watched rows are looked up. */
-    watched_idl = cfg->header_.table ? cfg->header_.table->idl : NULL;
-    host_configure(cfg);
+    main_idl = cfg->header_.table ? cfg->header_.table->idl : NULL;
     loggers_configure(cfg);
+    if (idl) {
+        idl_set_iface_condition(cfg, loggers_select_by_network());
+        /* Without loggers nothing depends on external_ids but system-id,
+         * which fl_ovsdb_run() follows. */
+        if (!hmap_is_empty(&fl_loggers)
+            || !ovsdb_idl_has_ever_connected(idl)) {
+            idl_sync();
+        }
+    }
+    host_configure(cfg);
     ports_configure(cfg);
     loggers_announce();
     problems_commit();
 }
 
-/* Reconfigures the hook if a watched external_ids value changed since the
- * last configuration: called every main-loop iteration, right after the
- * IDL took in the database's updates.  Returns true if it reconfigured. */
+/* Takes in the database's updates to the hook's IDL and reconfigures the
+ * hook if a watched external_ids value changed since the last
+ * configuration: called every main-loop iteration.  Returns true if it
+ * reconfigured. */
 bool
 fl_ovsdb_run(void)
 {
     const struct ovsrec_open_vswitch *cfg;
 
-    if (!watched_idl || !(cfg = ovsrec_open_vswitch_first(watched_idl))
-        || !watched_changed(cfg)) {
+    if (!idl) {
+        return false;
+    }
+    ovsdb_idl_run(idl);
+    unsigned int seqno = ovsdb_idl_get_seqno(idl);
+    if (seqno == idl_seqno) {
+        return false;
+    }
+    idl_seqno = seqno;
+    idl_holdoff_until = time_wall_msec() + FL_IDL_HOLDOFF_MS;
+    if (!watched_changed() || !main_idl
+        || !(cfg = ovsrec_open_vswitch_first(main_idl))) {
         return false;
     }
     VLOG_DBG("external_ids of a logging port or the host changed: "

@@ -20,7 +20,8 @@
 
 /* The hook's configuration from OVSDB: host-wide settings and loggers from
  * Open_vSwitch other_config, logging ports and their identities from
- * Interface other_config and external_ids. */
+ * Interface other_config and external_ids.  The bridge's IDL omits
+ * external_ids; the hook reads them through a small IDL of its own. */
 
 #include <stdbool.h>
 
@@ -28,8 +29,11 @@ struct ds;
 struct ovsrec_open_vswitch;
 struct svec;
 
+void fl_ovsdb_init(const char *remote);
+void fl_ovsdb_exit(void);
 void fl_ovsdb_configure(const struct ovsrec_open_vswitch *);
 bool fl_ovsdb_run(void);
+void fl_ovsdb_wait(void);
 void fl_ovsdb_format_errors(struct ds *);
 void fl_ovsdb_problems(struct svec *errors, struct svec *warnings);
 

@@ -37,8 +37,10 @@ VLOG_DEFINE_THIS_MODULE(flowlog);
 
 static bool initialized;
 
-static void
-flowlog_init(void)
+/* Initializes the hook; it reads the external_ids it needs from the
+ * database at 'remote' (see flowlog-ovsdb.c).  Called from bridge_init(). */
+void
+flowlog_init(const char *remote)
 {
     if (initialized) {
         return;
@@ -47,6 +49,7 @@ flowlog_init(void)
     fl_clock_init();
     fl_rotation_init();
     fl_unixctl_register();
+    fl_ovsdb_init(remote);
 }
 
 /* Applies the flow log configuration in 'cfg' (Open_vSwitch row and its
@@ -55,7 +58,7 @@ flowlog_init(void)
 void
 flowlog_reconfigure(const struct ovsrec_open_vswitch *cfg)
 {
-    flowlog_init();
+    flowlog_init(NULL);
     if (!cfg) {
         return;
     }
@@ -94,6 +97,7 @@ flowlog_wait(void)
     if (!initialized) {
         return;
     }
+    fl_ovsdb_wait();
     fl_rotation_wait();
     fl_channel_wait();
 }
@@ -130,4 +134,5 @@ flowlog_exit(void)
         fl_channel_log_unacknowledged(host ? host->queue_max_bytes
                                       : FLOWLOG_QUEUE_MAX_BYTES_DEFAULT);
     }
+    fl_ovsdb_exit();
 }

@@ -39,6 +39,7 @@ struct udpif;
 struct xlate_cache;
 
 /* Main thread. */
+void flowlog_init(const char *remote);
 void flowlog_reconfigure(const struct ovsrec_open_vswitch *);
 void flowlog_run(void);
 void flowlog_wait(void);

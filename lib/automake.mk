@@ -6,6 +6,8 @@ FLOWLOG_LIB_SOURCES = \
 	lib/flowlog-config.h \
 	lib/flowlog-msg.c \
 	lib/flowlog-msg.h \
+	lib/flowlog-nfct.c \
+	lib/flowlog-nfct.h \
 	lib/flowlog-record.c \
 	lib/flowlog-record.h
 

@@ -7,6 +7,8 @@ FLOWLOG_HOOK_SOURCES = \
 	ofproto-flowlog/flowlog-ports.h \
 	ofproto-flowlog/flowlog-table.c \
 	ofproto-flowlog/flowlog-table.h \
+	ofproto-flowlog/flowlog-ct.c \
+	ofproto-flowlog/flowlog-ct.h \
 	ofproto-flowlog/flowlog-xlate.c \
 	ofproto-flowlog/flowlog-xlate.h \
 	ofproto-flowlog/flowlog-snapshot.c \

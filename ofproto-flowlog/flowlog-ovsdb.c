@@ -33,6 +33,7 @@
 #include "openvswitch/poll-loop.h"
 #include "ovsdb-idl-provider.h"
 #include "ofproto-flowlog/flowlog-channel.h"
+#include "ofproto-flowlog/flowlog-ct.h"
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-rotation.h"
 #include "openvswitch/dynamic-string.h"
@@ -190,13 +191,10 @@ host_error(const char *key, const char *value, const char *reason,
 static const char *const host_keys[] = {
     "flowlog-region", "flowlog-verdict", "flowlog-neutron-tables",
     "flowlog-max-records", "flowlog-queue-max-bytes", "flowlog-exporter",
+    "flowlog-ct-event-buffer",
 };
 static const char *const iface_keys[] = {
-    "flowlog-loggers",
-};
-/* Interface keys of SPEC section 9 that this version does not implement. */
-static const char *const iface_keys_unsupported[] = {
-    "flowlog-ct-zone", "flowlog-ct-blocked-mark",
+    "flowlog-loggers", "flowlog-ct-zone", "flowlog-ct-blocked-mark",
 };
 
 /* Levenshtein distance between 'a' and 'b', for "did you mean". */
@@ -310,12 +308,6 @@ iface_check_keys(const struct ovsrec_interface *iface,
             || key_in(node->key, iface_keys, ARRAY_SIZE(iface_keys))) {
             continue;
         }
-        if (key_in(node->key, iface_keys_unsupported,
-                   ARRAY_SIZE(iface_keys_unsupported))) {
-            problem("warning", "Interface %s other_config:%s: not supported "
-                    "by this version, ignored", iface->name, node->key);
-            continue;
-        }
         const char *alt = did_you_mean(node->key, iface_keys,
                                        ARRAY_SIZE(iface_keys), false);
         problem("warning", "Interface %s other_config:%s: unknown key, "
@@ -419,6 +411,18 @@ host_configure(const struct ovsrec_open_vswitch *cfg)
         host_error("flowlog-queue-max-bytes", v,
                    "expected an integer between 4096 and 1099511627776",
                    buf);
+    }
+
+    v = smap_get(oc, "flowlog-ct-event-buffer");
+    if (!v) {
+        h->ct_event_buffer = FL_CT_EVENT_BUFFER_DEFAULT;
+    } else if (str_to_llong(v, 10, &ll) && ll >= 4096
+               && ll <= (1LL << 30)) {
+        h->ct_event_buffer = ll;
+    } else {
+        snprintf(buf, sizeof buf, "%d", h->ct_event_buffer);
+        host_error("flowlog-ct-event-buffer", v,
+                   "expected an integer between 4096 and 1073741824", buf);
     }
 
     v = smap_get(oc, "flowlog-exporter");
@@ -608,6 +612,7 @@ binding_get(struct fl_logger *l, const struct ovsrec_interface *iface,
     b->logger = l;
     b->id = id;
     b->how = how;
+    b->ct_zone = -1;
     hmap_insert(&l->bindings, &b->node, hash);
     return b;
 }
@@ -616,6 +621,93 @@ static void
 iface_error(const struct ovsrec_interface *iface OVS_UNUSED, const char *msg)
 {
     problem("error", "%s", msg);
+}
+
+/* The zones of the logging ports being configured, for flowlog-ct. */
+static struct fl_ct_zone *ct_zones;
+static size_t n_ct_zones, allocated_ct_zones;
+
+/* Parses "MARK" or "MARK/MASK" (each decimal or 0x hexadecimal, 32 bits)
+ * into 'z'. */
+static bool
+parse_mark(const char *s, struct fl_ct_zone *z)
+{
+    unsigned long long mark, mask = UINT32_MAX;
+    char *end;
+
+    errno = 0;
+    mark = strtoull(s, &end, 0);
+    if (errno || end == s || mark > UINT32_MAX || *s == '-') {
+        return false;
+    }
+    if (*end == '/') {
+        const char *m = end + 1;
+        mask = strtoull(m, &end, 0);
+        if (errno || end == m || mask > UINT32_MAX || !mask || *m == '-') {
+            return false;
+        }
+    }
+    if (*end) {
+        return false;
+    }
+    z->has_mark = true;
+    z->mark = mark;
+    z->mask = mask;
+    return true;
+}
+
+/* Returns the conntrack zone of logging port 'iface' (-1 if none), and
+ * collects it, with its blocked mark, into 'ct_zones'. */
+static int32_t
+iface_ct_zone(const struct ovsrec_interface *iface)
+{
+    const char *v = smap_get(&iface->other_config, "flowlog-ct-zone");
+    const char *m = smap_get(&iface->other_config, "flowlog-ct-blocked-mark");
+    unsigned int zone;
+
+    if (!v) {
+        if (m) {
+            problem("warning", "Interface %s other_config:"
+                    "flowlog-ct-blocked-mark=%s: ignored without "
+                    "flowlog-ct-zone", iface->name, m);
+        }
+        return -1;
+    }
+    if (!str_to_uint(v, 10, &zone) || zone > UINT16_MAX) {
+        problem("error", "Interface %s other_config:flowlog-ct-zone=%s: "
+                "expected a conntrack zone between 0 and 65535 (no "
+                "conntrack merge on this port: pipeline verdicts kept)",
+                iface->name, v);
+        return -1;
+    }
+
+    struct fl_ct_zone z;
+    memset(&z, 0, sizeof z);
+    z.zone = zone;
+    if (m && !parse_mark(m, &z)) {
+        problem("error", "Interface %s other_config:flowlog-ct-blocked-mark"
+                "=%s: expected MARK or MARK/MASK, 32-bit integers (no "
+                "blocked mark in force)", iface->name, m);
+    }
+    for (size_t i = 0; i < n_ct_zones; i++) {
+        if (ct_zones[i].zone == zone) {
+            if (ct_zones[i].has_mark != z.has_mark
+                || ct_zones[i].mark != z.mark
+                || ct_zones[i].mask != z.mask) {
+                problem("warning", "Interface %s other_config:"
+                        "flowlog-ct-blocked-mark: zone %u is shared with "
+                        "another port whose blocked mark differs; the "
+                        "first one is in force", iface->name, zone);
+            }
+            return zone;
+        }
+    }
+    if (n_ct_zones >= allocated_ct_zones) {
+        ct_zones = x2nrealloc(ct_zones, &allocated_ct_zones,
+                              sizeof *ct_zones);
+    }
+    ct_zones[n_ct_zones++] = z;
+    return zone;
 }
 
 /* Collects the logging port of 'iface', whose external_ids are 'ext', into
@@ -718,6 +810,10 @@ iface_configure(const struct ovsrec_interface *iface,
     p->ofp_port = ofp_port;
     p->n_bindings = n;
     p->bindings = bindings;
+    p->ct_zone = iface_ct_zone(iface);
+    for (size_t i = 0; i < n; i++) {
+        bindings[i]->ct_zone = p->ct_zone;
+    }
     const char *mac = smap_get(ext, "attached-mac");
     if (mac && eth_addr_from_string(mac, &p->mac)) {
         p->has_mac = true;
@@ -849,6 +945,7 @@ ports_configure(const struct ovsrec_open_vswitch *cfg)
 
     watch_clear();
     watched_host_keys = host_keys_string();
+    n_ct_zones = 0;
     for (size_t i = 0; i < cfg->n_bridges; i++) {
         const struct ovsrec_bridge *br = cfg->bridges[i];
         const struct ofproto *ofproto = ofproto_lookup(br->name);
@@ -919,6 +1016,9 @@ ports_configure(const struct ovsrec_open_vswitch *cfg)
 
     bool changed = fl_ports_publish(&new);
     hmap_destroy(&new);
+    struct fl_host *host = fl_host_get();
+    fl_ct_configure(ct_zones, n_ct_zones,
+                    host ? host->ct_event_buffer : FL_CT_EVENT_BUFFER_DEFAULT);
     atomic_store_relaxed(&fl_enabled, !cmap_is_empty(&fl_ports));
     if (changed) {
         /* Megaflows made before may be too wide for the new logging ports,

@@ -295,6 +295,7 @@ fl_port_equal(const struct fl_port *a, const struct fl_port *b)
 {
     return (a->has_mac == b->has_mac
             && eth_addr_equals(a->mac, b->mac)
+            && a->ct_zone == b->ct_zone
             && a->n_bindings == b->n_bindings
             && !memcmp(a->bindings, b->bindings,
                        a->n_bindings * sizeof a->bindings[0]));

@@ -72,6 +72,15 @@ const char *fl_exclusion_name(enum fl_exclusion);
 
 enum fl_verdict_mode { FL_MODE_PIPELINE, FL_MODE_NEUTRON };
 
+/* What the conntrack merge (flowlog-ct.c) decided, counted per binding. */
+enum fl_ct_count {
+    FL_CT_CONFIRMED,            /* The kernel confirmed it: ACCEPT. */
+    FL_CT_DROPPED,              /* Never confirmed, deleted or blocked. */
+    FL_CT_UNVERIFIED,           /* Not known (events lost): ACCEPT. */
+    FL_CT_UNTRACKED,            /* The port's traffic is untracked. */
+    FL_CT_N_COUNTS
+};
+
 /* Host-wide settings, replaced as a whole (RCU). */
 struct fl_host {
     enum fl_verdict_mode mode;
@@ -80,6 +89,7 @@ struct fl_host {
     uint8_t table_drop;
     unsigned int max_records;
     uint64_t queue_max_bytes;
+    int ct_event_buffer;        /* flowlog-ct-event-buffer, bytes. */
     char *region;
     char *system_id;
     char *exporter;
@@ -140,6 +150,11 @@ struct fl_binding {
     uint32_t sort_port;         /* Ranks in file order of its port name and */
     uint32_t sort_id;           /* then its identity, set when an interval
                                  * is frozen (flowlog-table.c). */
+    int32_t ct_zone;            /* other_config:flowlog-ct-zone, or -1. */
+
+    /* The conntrack merge's verdicts on this binding's packets (see
+     * flowlog-ct.c), in deltas of datapath statistics. */
+    atomic_uint64_t ct_counts[FL_CT_N_COUNTS];
 };
 
 struct fl_binding *fl_binding_ref(struct fl_binding *);
@@ -154,6 +169,7 @@ struct fl_port {
     ofp_port_t ofp_port;
     bool has_mac;
     struct eth_addr mac;        /* external_ids:attached-mac. */
+    int32_t ct_zone;            /* other_config:flowlog-ct-zone, or -1. */
     size_t n_bindings;
     struct fl_binding **bindings;
 };

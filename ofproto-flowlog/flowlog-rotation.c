@@ -24,6 +24,7 @@
 #include "ofproto/ofproto-dpif-upcall.h"
 #include "ofproto-flowlog/flowlog.h"
 #include "ofproto-flowlog/flowlog-channel.h"
+#include "ofproto-flowlog/flowlog-ct.h"
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-snapshot.h"
 #include "ofproto-flowlog/flowlog-table.h"
@@ -274,7 +275,7 @@ fl_logger_rotate(struct fl_logger *l)
     struct fl_interval *iv;
     LIST_FOR_EACH_SAFE (iv, node, &l->closing) {
         if (!iv->unpublished) {
-            if (!interval_dumps_done(iv)) {
+            if (!interval_dumps_done(iv) || !fl_ct_settled(iv)) {
                 break;
             }
             iv->unpublished = true;

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 
 #include "hash.h"
+#include "seq.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"
@@ -333,6 +334,37 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
                          (OVS_FORCE uint64_t) seen->rule_cookie);
 }
 
+static bool
+filter_keeps(const struct fl_opts *opts, uint8_t verdict)
+{
+    return !((opts->o.filter == FL_FILTER_ACCEPT
+              && verdict != FL_VERDICT_ACCEPT)
+             || (opts->o.filter == FL_FILTER_DROP
+                 && verdict != FL_VERDICT_DROP));
+}
+
+/* Credits a record key of binding 'b' in the open interval of its logger
+ * that 'wall' falls in. */
+static void
+account(struct fl_binding *b, const struct fl_opts *opts,
+        const struct fl_key *key, const struct fl_key *seen, uint8_t flags,
+        uint64_t packets, uint64_t bytes, long long int wall,
+        bool first_only)
+{
+    struct fl_ivset *set = ovsrcu_get(struct fl_ivset *, &b->logger->ivset);
+    struct fl_interval *iv = pick_interval(set, wall);
+
+    if (iv) {
+        interval_add(iv, opts, b, key, seen, flags, packets, bytes, wall,
+                     first_only);
+    }
+}
+
+static bool pending_push(const struct fl_target *, const struct fl_key *,
+                         const struct flowlog_flow *, uint64_t packets,
+                         uint64_t bytes, long long int wall,
+                         long long int mono, bool first_only);
+
 /* Credits 'n_packets' and 'n_bytes', last seen at monotonic 'used_msec', to
  * every target of 'f'. */
 void
@@ -375,11 +407,11 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
 
         const struct fl_opts *opts = ovsrcu_get(struct fl_opts *,
                                                 &logger->opts);
-        if (!opts
-            || (opts->o.filter == FL_FILTER_ACCEPT
-                && t->verdict != FL_VERDICT_ACCEPT)
-            || (opts->o.filter == FL_FILTER_DROP
-                && t->verdict != FL_VERDICT_DROP)) {
+        /* The conntrack merge decides the verdict of what a port with a
+         * conntrack zone was sent or sent with verdict ACCEPT. */
+        bool merge = (t->ct_zone >= 0 && t->verdict == FL_VERDICT_ACCEPT
+                      && t->direction != FL_DIR_UNKNOWN);
+        if (!opts || (!merge && !filter_keeps(opts, t->verdict))) {
             continue;
         }
 
@@ -418,13 +450,130 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
             key.ct_zone = 0;
         }
 
-        struct fl_ivset *set = ovsrcu_get(struct fl_ivset *, &logger->ivset);
-        struct fl_interval *iv = pick_interval(set, wall);
-        if (iv) {
-            interval_add(iv, opts, b, &key, &f->key, f->flags, packets,
-                         bytes, wall, first_only);
+        if (merge && pending_push(t, &key, f, packets, bytes, wall, used_msec,
+                                  first_only)) {
+            continue;
+        }
+        account(b, opts, &key, &f->key, f->flags, packets, bytes, wall,
+                first_only);
+    }
+}
+
+/* The statistics waiting for the conntrack merge. */
+static struct ovs_mutex pending_mutex = OVS_MUTEX_INITIALIZER;
+static struct ovs_list pending OVS_GUARDED_BY(pending_mutex)
+    = OVS_LIST_INITIALIZER(&pending);
+static size_t n_pending OVS_GUARDED_BY(pending_mutex);
+static atomic_uint64_t pending_pushed;
+static atomic_uint64_t pending_done;
+struct seq *fl_pending_seq;
+
+/* Queues the statistics of target 't' of 'f' for the conntrack merge.
+ * Returns false if the queue is full. */
+static bool
+pending_push(const struct fl_target *t, const struct fl_key *key,
+             const struct flowlog_flow *f, uint64_t packets, uint64_t bytes,
+             long long int wall, long long int mono, bool first_only)
+{
+    struct fl_pending *p = xmalloc(sizeof *p);
+    bool was_empty;
+
+    p->binding = fl_binding_ref(t->binding);
+    p->key = *key;
+    p->flow_key = f->key;
+    p->flags = f->flags;
+    p->first_only = first_only;
+    p->ct_zone = t->ct_zone;
+    p->packets = packets;
+    p->bytes = bytes;
+    p->wall = wall;
+    p->mono = mono;
+
+    ovs_mutex_lock(&pending_mutex);
+    if (n_pending >= FL_PENDING_MAX) {
+        ovs_mutex_unlock(&pending_mutex);
+        atomic_add_relaxed(&t->binding->ct_counts[FL_CT_UNVERIFIED], packets,
+                           &(uint64_t) {0});
+        fl_binding_unref(p->binding);
+        free(p);
+        return false;
+    }
+    was_empty = !n_pending++;
+    ovs_list_push_back(&pending, &p->node);
+    atomic_add_relaxed(&pending_pushed, 1, &(uint64_t) {0});
+    ovs_mutex_unlock(&pending_mutex);
+
+    if (was_empty) {
+        seq_change(fl_pending_seq);
+    }
+    return true;
+}
+
+/* Takes the oldest waiting statistics, if their packets were seen at or
+ * before 'due' (time_msec()); LLONG_MAX takes any.  The caller passes them
+ * to fl_pending_account(). */
+struct fl_pending *
+fl_pending_pop(long long int due)
+{
+    struct fl_pending *p = NULL;
+
+    ovs_mutex_lock(&pending_mutex);
+    if (!ovs_list_is_empty(&pending)) {
+        p = CONTAINER_OF(ovs_list_front(&pending), struct fl_pending, node);
+        if (p->mono <= due) {
+            ovs_list_remove(&p->node);
+            n_pending--;
+        } else {
+            p = NULL;
         }
     }
+    ovs_mutex_unlock(&pending_mutex);
+    return p;
+}
+
+/* Credits 'p' with 'verdict' and frees it. */
+void
+fl_pending_account(struct fl_pending *p, uint8_t verdict)
+{
+    struct fl_binding *b = p->binding;
+    const struct fl_opts *opts = ovsrcu_get(struct fl_opts *,
+                                            &b->logger->opts);
+
+    if (opts && filter_keeps(opts, verdict)) {
+        p->key.verdict = verdict;
+        account(b, opts, &p->key, &p->flow_key, p->flags, p->packets,
+                p->bytes, p->wall, p->first_only);
+    }
+    fl_binding_unref(b);
+    free(p);
+    atomic_add_relaxed(&pending_done, 1, &(uint64_t) {0});
+}
+
+uint64_t
+fl_pending_pushed(void)
+{
+    uint64_t x;
+    atomic_read_relaxed(&pending_pushed, &x);
+    return x;
+}
+
+uint64_t
+fl_pending_done(void)
+{
+    uint64_t x;
+    atomic_read_relaxed(&pending_done, &x);
+    return x;
+}
+
+size_t
+fl_pending_count(void)
+{
+    size_t n;
+
+    ovs_mutex_lock(&pending_mutex);
+    n = n_pending;
+    ovs_mutex_unlock(&pending_mutex);
+    return n;
 }
 
 /* Sums the packets and bytes of the records of 'iv' and its skipped

@@ -63,11 +63,39 @@ struct flowlog_flow {
         struct fl_binding *binding;   /* Holds a reference. */
         uint8_t direction;
         uint8_t verdict;
+        int32_t ct_zone;              /* The port's conntrack zone, or -1. */
     } targets[];
 };
 
 void fl_flow_account(const struct flowlog_flow *, uint64_t n_packets,
                      uint64_t n_bytes, long long int used_msec);
+
+/* Statistics waiting for the conntrack merge (flowlog-ct.c) to decide
+ * their verdict: those of packets that a port with a conntrack zone sent
+ * (egress) or was sent (ingress) with verdict ACCEPT.  A FIFO. */
+struct fl_pending {
+    struct ovs_list node;
+    struct fl_binding *binding;     /* Holds a reference. */
+    struct fl_key key;              /* The record key, verdict ACCEPT. */
+    struct fl_key flow_key;         /* The datapath flow's. */
+    uint8_t flags;
+    bool first_only;
+    int32_t ct_zone;
+    uint64_t packets, bytes;
+    long long int wall;             /* Of the last packet, wall ms... */
+    long long int mono;             /* ...and time_msec(). */
+};
+
+/* At most this many wait; past it, statistics are counted at once with
+ * their pipeline verdict and as unverified. */
+#define FL_PENDING_MAX 262144
+
+struct fl_pending *fl_pending_pop(long long int due);
+void fl_pending_account(struct fl_pending *, uint8_t verdict);
+uint64_t fl_pending_pushed(void);
+uint64_t fl_pending_done(void);
+size_t fl_pending_count(void);
+extern struct seq *fl_pending_seq;
 
 /* At most one udpif per datapath type, and OVS registers at most three
  * types: "system", "netdev" and, in tests, "dummy" (lib/dpif.c,
@@ -90,6 +118,9 @@ struct fl_interval {
     atomic_bool quiesced;       /* No thread can still update it. */
     bool unpublished;
     struct fl_close_waiter *waiter;   /* Whom to tell when closed, if any. */
+    bool ct_armed;              /* Waiting for the conntrack merge: */
+    uint64_t ct_target;         /* ...until fl_pending_done() reaches this, */
+    long long int ct_deadline;  /* ...or until this time_msec(). */
     size_t n_released;          /* Records no longer counted against
                                  * flowlog-max-records. */
 };

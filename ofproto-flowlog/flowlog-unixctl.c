@@ -22,6 +22,7 @@
 
 #include "lib/flowlog-command.h"
 #include "ofproto-flowlog/flowlog-channel.h"
+#include "ofproto-flowlog/flowlog-ct.h"
 #include "ofproto-flowlog/flowlog-ovsdb.h"
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-rotation.h"
@@ -125,6 +126,7 @@ show_logger(struct ds *s, const struct fl_logger *l)
         ds_put_format(s, "    %s: ofport=%d iface-id=%s attached=%s\n",
                       b->id.port_name, b->id.ofport,
                       b->id.iface_id ? b->id.iface_id : "", b->how);
+        fl_ct_format_port(s, b);
     }
     free(v);
 
@@ -245,6 +247,7 @@ show_logger_json(const struct fl_logger *l)
                          ? json_string_create(b->id.iface_id)
                          : json_null_create()));
         json_object_put_string(port, "attached", b->how);
+        json_object_put(port, "conntrack", fl_ct_port_json(b));
         json_array_add(ports, port);
     }
     free(v);
@@ -482,6 +485,7 @@ flowlog_unixctl_show(struct unixctl_conn *conn, int argc,
                           "each)\n", fl_records_total(), h->max_records,
                           fl_record_memory());
             fl_channel_show(&s, h->queue_max_bytes);
+            fl_ct_format_host(&s);
         }
         fl_ovsdb_format_errors(&s);
     }

@@ -291,6 +291,7 @@ add_targets(struct flowlog_flow **fp, size_t *allocated,
         t->binding = fl_binding_ref(port->bindings[i]);
         t->direction = direction;
         t->verdict = verdict;
+        t->ct_zone = port->ct_zone;
     }
 }
 

@@ -23,6 +23,7 @@
 #include "ofproto-flowlog/flowlog.h"
 
 #include "ofproto-flowlog/flowlog-channel.h"
+#include "ofproto-flowlog/flowlog-ct.h"
 #include "ofproto-flowlog/flowlog-ovsdb.h"
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-rotation.h"
@@ -48,6 +49,7 @@ flowlog_init(const char *remote)
     initialized = true;
     fl_clock_init();
     fl_rotation_init();
+    fl_ct_init();
     fl_unixctl_register();
     fl_ovsdb_init(remote);
 }

@@ -52,6 +52,7 @@ TESTSUITE_AT = \
 SYSTEM_TESTSUITE_AT = \
 	tests/system-smoke.at \
 	tests/system-flowlog.at \
+	tests/system-netfilter.at \
 	tests/system-demo.at
 
 FLOWLOG_MACROS_AT = tests/flowlog-macros.at $(TESTSUITE_MACROS_AT)
@@ -85,6 +86,7 @@ EXTRA_DIST += \
 	tests/atlocal.in \
 	tests/run-all \
 	tests/flowlog-pcap-oracle.py \
+	tests/flowlog-udp.py \
 	tests/exporter-read.py \
 	tests/flowlog-json.py \
 	tests/swift-sandbox.sh \

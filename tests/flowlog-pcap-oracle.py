@@ -15,7 +15,7 @@
 
 """Flow log records computed from packet captures: the test oracle.
 
-Usage: flowlog-pcap-oracle.py IFACE_ID:IN_PCAP:OUT_PCAP...
+Usage: flowlog-pcap-oracle.py IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]...
        flowlog-pcap-oracle.py --sum CSV
 
 The second form reads records in the same columns and merges those of one
@@ -36,6 +36,15 @@ same packet (5-tuple and length) was delivered to another logging port or
 left through a port outside the capture (not applicable here: every output
 port is captured), otherwise DROP; ingress packets are ACCEPT.  This script
 is independent of the switch code: it reads the raw pcap files itself.
+
+A port with VM_PCAP sits behind a host netfilter bridge (OpenStack's
+iptables_hybrid: OVS port qvoN, veth to qvbN in bridge qbrN, tapN to the
+VM).  IN_PCAP and OUT_PCAP are then captured on qvoN, VM_PCAP on the
+bridge's side of tapN with -Q out: what netfilter let through to the VM.
+Its ingress packets are ACCEPT when the same packet (5-tuple and length)
+reached the VM, DROP when netfilter dropped it (the verdicts of ovs-flowlog's
+conntrack merge, SPEC section 9).  Without VM_PCAP, or for ports without
+one, ingress is ACCEPT: the pipeline verdict.
 """
 
 import collections
@@ -137,9 +146,16 @@ def main():
         sum_records(sys.argv[2])
         return
     ports = []
+    vm_pcaps = {}
     for arg in sys.argv[1:]:
-        iface, in_pcap, out_pcap = arg.split(':')
+        parts = arg.split(':')
+        if len(parts) not in (3, 4):
+            raise SystemExit('%s: not IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]'
+                             % arg)
+        iface, in_pcap, out_pcap = parts[:3]
         ports.append((iface, in_pcap, out_pcap))
+        if len(parts) == 4:
+            vm_pcaps[iface] = parts[3]
 
     # (5-tuple, length) -> count of deliveries, per port.
     delivered = {}
@@ -153,6 +169,17 @@ def main():
             if p:
                 counter[(p[:5], len(fr))] += 1
         delivered[iface] = counter
+
+    # (5-tuple, length) -> count of packets netfilter let through to the
+    # VM, per port behind a netfilter bridge.
+    reached = {}
+    for iface, vm_pcap in vm_pcaps.items():
+        counter = collections.Counter()
+        for fr in read_pcap(vm_pcap):
+            p = parse(fr)
+            if p:
+                counter[(p[:5], len(fr))] += 1
+        reached[iface] = counter
 
     records = collections.defaultdict(lambda: [0, 0, 0])
     for iface, _, _ in ports:
@@ -172,6 +199,12 @@ def main():
                     k = (p[:5], len(fr))
                     if others[k] > 0:
                         others[k] -= 1
+                    else:
+                        verdict = 'DROP'
+                elif iface in reached:
+                    k = (p[:5], len(fr))
+                    if reached[iface][k] > 0:
+                        reached[iface][k] -= 1
                     else:
                         verdict = 'DROP'
                 r = records[(iface, p[0], p[1], p[2], p[3], p[4], direction,

@@ -486,12 +486,19 @@ flowlog_nfct_expire(struct flowlog_nfct *nf, long long int before)
     }
 }
 
-/* Classifies entry 'e' for a packet at 'when'. */
+/* An entry made this long after a packet says nothing about it.  Generous:
+ * 'created' is when this module read the event, which on a busy machine can
+ * be well after the kernel made the entry. */
+#define CREATED_SLACK_MS 2000
+
+/* Classifies entry 'e' for a packet at 'when': 'slack' is how long after an
+ * entry's destruction (as this module learned of it) a packet still counts
+ * as before it. */
 static enum flowlog_nfct_answer
 entry_answer(const struct entry *e, long long int when, long long int slack,
              bool has_mark, uint32_t mark, uint32_t mask)
 {
-    if (e->created != LLONG_MIN && e->created > when + slack) {
+    if (e->created != LLONG_MIN && e->created > when + CREATED_SLACK_MS) {
         /* Made after the packet: says nothing about it. */
         return FLOWLOG_NFCT_NONE;
     }

@@ -31,6 +31,8 @@
  *     existed at that time, and become DROP if none did (netfilter dropped
  *     them), if the only ones were destroyed before (as Neutron does after
  *     a security-group change), or if the entry carries the blocked mark;
+ *     a DROP for lack of an entry waits FL_CT_REPLY_WAIT_MS more, for what
+ *     the port sent meanwhile to show whether its traffic is untracked;
  *   - ICMP errors toward the VM carry no entry of their own: they stay
  *     ACCEPT if the VM has an entry toward their sender (or any entry, for
  *     an error from a router on the path);
@@ -71,7 +73,12 @@ VLOG_DEFINE_THIS_MODULE(flowlog_ct);
 
 /* How long the kernel may take, after OVS sent a packet, to confirm its
  * conntrack entry and queue the event. */
-#define FL_CT_SLACK_MS 200
+#define FL_CT_SLACK_MS 100
+
+/* How long a DROP for lack of an entry waits for what the port sends (a
+ * reply) to show that its traffic is untracked.  With FL_CT_SLACK_MS and
+ * the thread's polling, within the default revalidator cycle (500 ms). */
+#define FL_CT_REPLY_WAIT_MS 250
 
 /* Destroyed entries are kept this long, for statistics pushed late. */
 #define FL_CT_KEEP_MS (120 * 1000)
@@ -127,6 +134,7 @@ struct ct_thread {
     char *error;
     int acct;
     long long int next_expire;
+    struct ovs_list deferred;   /* struct fl_pending, waiting for a reply. */
 };
 
 static struct zone_state *
@@ -258,6 +266,7 @@ nf_open(struct ct_thread *t, long long int now)
 {
     int error = flowlog_nfct_open(t->event_buffer, &t->nf);
 
+    t->acct = flowlog_nfct_acct();
     if (error) {
         set_error(t, "cannot open a conntrack event socket", error);
         t->retry_at = now + FL_CT_RETRY_MS;
@@ -388,12 +397,41 @@ decide(struct ct_thread *t, struct fl_pending *p)
     } else if (z->untracked) {
         count(p, FL_CT_UNTRACKED);
         fl_pending_account(p, FL_VERDICT_ACCEPT);
-    } else if (a == FLOWLOG_NFCT_BLOCKED || !gap) {
+    } else if (a == FLOWLOG_NFCT_BLOCKED) {
         count(p, FL_CT_DROPPED);
         fl_pending_account(p, FL_VERDICT_DROP);
+    } else if (!gap) {
+        ovs_list_push_back(&t->deferred, &p->node);
     } else {
         count(p, FL_CT_UNVERIFIED);
         fl_pending_account(p, FL_VERDICT_ACCEPT);
+    }
+}
+
+/* Decides the deferred DROPs that waited long enough: DROP, unless what the
+ * port sent meanwhile showed that its traffic is untracked. */
+static void
+decide_deferred(struct ct_thread *t, long long int due)
+{
+    struct fl_pending *p;
+
+    LIST_FOR_EACH_SAFE (p, node, &t->deferred) {
+        if (p->mono + FL_CT_REPLY_WAIT_MS > due) {
+            break;
+        }
+        ovs_list_remove(&p->node);
+
+        struct zone_state *z = zone_find(t->zones, t->n_zones, p->ct_zone);
+        if (!z || !t->nf || t->error) {
+            count(p, FL_CT_UNVERIFIED);
+            fl_pending_account(p, FL_VERDICT_ACCEPT);
+        } else if (z->untracked) {
+            count(p, FL_CT_UNTRACKED);
+            fl_pending_account(p, FL_VERDICT_ACCEPT);
+        } else {
+            count(p, FL_CT_DROPPED);
+            fl_pending_account(p, FL_VERDICT_DROP);
+        }
     }
 }
 
@@ -427,6 +465,8 @@ ct_thread_main(void *arg OVS_UNUSED)
         .acct = -1,
     };
 
+    ovs_list_init(&t.deferred);
+
     for (;;) {
         uint64_t pending_seqno = seq_read(fl_pending_seq);
         uint64_t cfg_seqno = seq_read(cfg_seq);
@@ -447,6 +487,7 @@ ct_thread_main(void *arg OVS_UNUSED)
         while ((p = fl_pending_pop(due))) {
             decide(&t, p);
         }
+        decide_deferred(&t, due);
 
         if (t.nf && now >= t.next_expire) {
             flowlog_nfct_expire(t.nf, now - FL_CT_KEEP_MS);
@@ -460,7 +501,7 @@ ct_thread_main(void *arg OVS_UNUSED)
         } else if (t.n_zones) {
             poll_timer_wait_until(t.retry_at);
         }
-        if (fl_pending_count()) {
+        if (fl_pending_count() || !ovs_list_is_empty(&t.deferred)) {
             poll_timer_wait(FL_CT_SLACK_MS / 4);
         } else {
             seq_wait(fl_pending_seq, pending_seqno);
@@ -515,7 +556,8 @@ fl_ct_settled(struct fl_interval *iv)
     if (!iv->ct_armed) {
         iv->ct_armed = true;
         iv->ct_target = fl_pending_pushed();
-        iv->ct_deadline = now + MAX(ofproto_max_revalidator, 100);
+        iv->ct_deadline = now + MAX(ofproto_max_revalidator,
+                                    2 * FL_CT_SLACK_MS + FL_CT_REPLY_WAIT_MS);
     }
     if (fl_pending_done() >= iv->ct_target) {
         return true;

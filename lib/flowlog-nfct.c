@@ -518,23 +518,33 @@ answer_merge(enum flowlog_nfct_answer a, enum flowlog_nfct_answer b)
     return MIN(a, b);
 }
 
+struct get_reply {
+    bool found;
+    uint32_t mark;
+};
+
 static int
-get_cb(enum nf_conntrack_msg_type type OVS_UNUSED,
-       struct nf_conntrack *ct OVS_UNUSED, void *found_)
+get_cb(enum nf_conntrack_msg_type type OVS_UNUSED, struct nf_conntrack *ct,
+       void *reply_)
 {
-    bool *found = found_;
-    *found = true;
+    struct get_reply *reply = reply_;
+
+    reply->found = true;
+    if (nfct_attr_is_set(ct, ATTR_MARK)) {
+        reply->mark = nfct_get_attr_u32(ct, ATTR_MARK);
+    }
     return NFCT_CB_CONTINUE;
 }
 
-/* Asks the kernel whether silent entry 'e' still exists.  Returns 0 or
- * ENOENT, or another errno value if it cannot tell. */
+/* Asks the kernel whether silent entry 'e' still exists, and for its mark
+ * (of which no event tells either).  Returns 0 or ENOENT, or another errno
+ * value if it cannot tell. */
 static int
-entry_get(struct flowlog_nfct *nf, const struct entry *e)
+entry_get(struct flowlog_nfct *nf, struct entry *e)
 {
     struct nf_conntrack *ct = nfct_new();
     const struct entry_key *k = &e->key;
-    bool found = false;
+    struct get_reply reply = { .found = false, .mark = e->mark };
 
     if (!ct) {
         return ENOMEM;
@@ -554,10 +564,13 @@ entry_get(struct flowlog_nfct *nf, const struct entry *e)
     nfct_set_attr_u16(ct, ATTR_ZONE, k->orig.zone);
 
     nfct_callback_unregister(nf->query);
-    nfct_callback_register(nf->query, NFCT_T_ALL, get_cb, &found);
+    nfct_callback_register(nf->query, NFCT_T_ALL, get_cb, &reply);
     int error = nfct_query(nf->query, NFCT_Q_GET, ct) ? errno : 0;
     nfct_destroy(ct);
-    return error ? error : found ? 0 : ENOENT;
+    if (!error && reply.found) {
+        e->mark = reply.mark;
+    }
+    return error ? error : reply.found ? 0 : ENOENT;
 }
 
 /* Asks the kernel about the silent entries that a packet of 'tuple' in

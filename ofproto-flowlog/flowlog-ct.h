@@ -47,6 +47,7 @@ struct fl_ct_zone {
 void fl_ct_init(void);
 void fl_ct_configure(const struct fl_ct_zone *, size_t n, int event_buffer);
 bool fl_ct_settled(struct fl_interval *);
+void fl_ct_exit(void);
 void fl_ct_format_port(struct ds *, const struct fl_binding *);
 struct json *fl_ct_port_json(const struct fl_binding *);
 void fl_ct_format_host(struct ds *);

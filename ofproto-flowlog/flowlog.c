@@ -113,6 +113,7 @@ flowlog_exit(void)
     if (!initialized) {
         return;
     }
+    fl_ct_exit();
     HMAP_FOR_EACH (l, node, &fl_loggers) {
         fl_logger_close_all(l);
     }

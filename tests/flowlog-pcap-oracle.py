@@ -15,7 +15,7 @@
 
 """Flow log records computed from packet captures: the test oracle.
 
-Usage: flowlog-pcap-oracle.py IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]...
+Usage: flowlog-pcap-oracle.py [--neutron] IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]...
        flowlog-pcap-oracle.py --sum CSV
 
 The second form reads records in the same columns and merges those of one
@@ -36,6 +36,13 @@ same packet (5-tuple and length) was delivered to another logging port or
 left through a port outside the capture (not applicable here: every output
 port is captured), otherwise DROP; ingress packets are ACCEPT.  This script
 is independent of the switch code: it reads the raw pcap files itself.
+
+With --neutron (flowlog-verdict=neutron, where each port's own rules give
+its verdicts, and the senders' egress rules in the test accept): a packet
+that was not delivered, sent to the address of another captured port (the
+source address of most of what that port sent), is an egress ACCEPT
+record of the sender and an ingress DROP record of that port, whose
+ingress rules dropped it.
 
 A port with VM_PCAP sits behind a host netfilter bridge (OpenStack's
 iptables_hybrid: OVS port qvoN, veth to qvbN in bridge qbrN, tapN to the
@@ -147,7 +154,11 @@ def main():
         return
     ports = []
     vm_pcaps = {}
-    for arg in sys.argv[1:]:
+    args = sys.argv[1:]
+    neutron = bool(args) and args[0] == '--neutron'
+    if neutron:
+        args = args[1:]
+    for arg in args:
         parts = arg.split(':')
         if len(parts) not in (3, 4):
             raise SystemExit('%s: not IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]'
@@ -181,6 +192,17 @@ def main():
                 counter[(p[:5], len(fr))] += 1
         reached[iface] = counter
 
+    # A port's own address: the commonest source of what it sent.
+    owner = {}
+    for iface, _, _ in ports:
+        sources = collections.Counter()
+        for fr in frames[iface][0]:
+            p = parse(fr)
+            if p:
+                sources[p[1]] += 1
+        if sources:
+            owner[sources.most_common(1)[0][0]] = iface
+
     records = collections.defaultdict(lambda: [0, 0, 0])
     for iface, _, _ in ports:
         egress, ingress = frames[iface]
@@ -199,6 +221,12 @@ def main():
                     k = (p[:5], len(fr))
                     if others[k] > 0:
                         others[k] -= 1
+                    elif neutron and owner.get(p[2], iface) != iface:
+                        r = records[(owner[p[2]], p[0], p[1], p[2], p[3],
+                                     p[4], 'ingress', 'DROP')]
+                        r[0] |= p[5]
+                        r[1] += 1
+                        r[2] += len(fr)
                     else:
                         verdict = 'DROP'
                 elif iface in reached:

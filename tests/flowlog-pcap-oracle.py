@@ -15,7 +15,7 @@
 
 """Flow log records computed from packet captures: the test oracle.
 
-Usage: flowlog-pcap-oracle.py [--neutron] IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]...
+Usage: flowlog-pcap-oracle.py [--neutron] [--reassemble] IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]...
        flowlog-pcap-oracle.py --sum CSV
 
 The second form reads records in the same columns and merges those of one
@@ -43,6 +43,10 @@ that was not delivered, sent to the address of another captured port (the
 source address of most of what that port sent), is an egress ACCEPT
 record of the sender and an ingress DROP record of that port, whose
 ingress rules dropped it.
+
+With --reassemble, the IPv4 fragments of each datagram in a capture count
+as one packet, the datagram reassembled (its frame length, its ports): what
+the kernel datapath counts after ct(), which reassembles fragments.
 
 A port with VM_PCAP sits behind a host netfilter bridge (OpenStack's
 iptables_hybrid: OVS port qvoN, veth to qvbN in bridge qbrN, tapN to the
@@ -87,6 +91,43 @@ def read_pcap(path):
         if caplen != origlen:
             raise SystemExit('%s: truncated capture (use -s 0)' % path)
         yield frame
+
+
+def reassembled(frames):
+    """Yields FRAMES with the IPv4 fragments of each datagram replaced by
+    the whole datagram (at its last fragment)."""
+    pending = {}
+    for frame in frames:
+        if (len(frame) < 34 or struct.unpack('!H', frame[12:14])[0] != 0x0800):
+            yield frame
+            continue
+        ip = frame[14:]
+        ihl = (ip[0] & 0x0f) * 4
+        fl = struct.unpack('!H', ip[6:8])[0]
+        more, offset = fl & 0x2000, (fl & 0x1fff) * 8
+        if not more and not offset:
+            yield frame
+            continue
+        total = struct.unpack('!H', ip[2:4])[0]
+        key = (ip[12:20], ip[9], ip[4:6])
+        parts = pending.setdefault(key, {})
+        if offset == 0:
+            parts['head'] = frame[:14 + ihl]
+        parts[offset] = ip[ihl:total]
+        if not more:
+            parts['end'] = offset + total - ihl
+        if 'head' in parts and 'end' in parts:
+            payload = b''
+            while len(payload) < parts['end'] and len(payload) in parts:
+                payload += parts[len(payload)]
+            if len(payload) != parts['end']:
+                continue
+            del pending[key]
+            head = bytearray(parts['head'])
+            ip_len = len(head) - 14 + len(payload)
+            head[16:18] = struct.pack('!H', ip_len)
+            head[20:22] = struct.pack('!H', fl & 0x4000)
+            yield bytes(head) + payload
 
 
 def parse(frame):
@@ -155,9 +196,14 @@ def main():
     ports = []
     vm_pcaps = {}
     args = sys.argv[1:]
-    neutron = bool(args) and args[0] == '--neutron'
-    if neutron:
+    neutron = reassemble = False
+    while args and args[0] in ('--neutron', '--reassemble'):
+        neutron |= args[0] == '--neutron'
+        reassemble |= args[0] == '--reassemble'
         args = args[1:]
+    read = read_pcap
+    if reassemble:
+        read = lambda path: reassembled(read_pcap(path))
     for arg in args:
         parts = arg.split(':')
         if len(parts) not in (3, 4):
@@ -172,8 +218,8 @@ def main():
     delivered = {}
     frames = {}
     for iface, in_pcap, out_pcap in ports:
-        frames[iface] = ([f for f in read_pcap(in_pcap)],
-                         [f for f in read_pcap(out_pcap)])
+        frames[iface] = ([f for f in read(in_pcap)],
+                         [f for f in read(out_pcap)])
         counter = collections.Counter()
         for fr in frames[iface][1]:
             p = parse(fr)
@@ -186,7 +232,7 @@ def main():
     reached = {}
     for iface, vm_pcap in vm_pcaps.items():
         counter = collections.Counter()
-        for fr in read_pcap(vm_pcap):
+        for fr in read(vm_pcap):
             p = parse(fr)
             if p:
                 counter[(p[:5], len(fr))] += 1

@@ -211,7 +211,7 @@ check-kernel: all tests/atconfig tests/atlocal $(KERNEL_TESTSUITE)
 	  echo "check-kernel: the VM needs root (a Debian root in /var/cache, chroot)" >&2; \
 	  exit 1; \
 	fi
-	$(srcdir)/tests/vm/run-vm --builddir '$(abs_builddir)' -- $(TESTSUITEFLAGS)
+	$(srcdir)/tests/vm/run-vm --builddir '$(abs_builddir)/tests' -- $(TESTSUITEFLAGS)
 
 clean-local: clean-tests
 clean-tests:

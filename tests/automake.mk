@@ -6,6 +6,10 @@
 #   make check-system  tests/system-testsuite: root only; netdev bridges
 #                      with veth ports whose peers live in network
 #                      namespaces.  Always -j1.
+#   make check-kernel  tests/system-kernel-testsuite: the same system test
+#                      files on the kernel datapath (openvswitch.ko,
+#                      datapath_type=system), run by tests/vm/run-vm inside
+#                      a qemu VM with Debian 12's kernel.  Root only.
 #
 # Both run the programs of the patched OVS copy, never the host's: see
 # tests/atlocal.in for how AUTOTEST_PATH and OVS's atlocal are wired.
@@ -55,6 +59,13 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-netfilter.at \
 	tests/system-demo.at
 
+# tests/system-kernel-testsuite: the system tests that hold on the kernel
+# datapath too (the netfilter tests and the demo build their own netdev
+# bridges).
+KERNEL_TESTSUITE_AT = \
+	tests/system-smoke.at \
+	tests/system-flowlog.at
+
 FLOWLOG_MACROS_AT = tests/flowlog-macros.at $(TESTSUITE_MACROS_AT)
 
 # The exporter's tests play ovs-vswitchd's side of the channel with this.
@@ -83,8 +94,14 @@ EXTRA_DIST += \
 	$(FLOWLOG_MACROS_AT) \
 	tests/testsuite.at \
 	tests/system-testsuite.at \
+	tests/system-kernel-testsuite.at \
 	tests/atlocal.in \
 	tests/run-all \
+	tests/package-test \
+	tests/debian-root.sh \
+	tests/vm/run-vm \
+	tests/vm/guest-init \
+	tests/vm/initramfs-init \
 	tests/flowlog-pcap-oracle.py \
 	tests/flowlog-udp.py \
 	tests/exporter-read.py \
@@ -106,14 +123,16 @@ EXTRA_DIST += \
 
 TESTSUITE = tests/testsuite
 SYSTEM_TESTSUITE = tests/system-testsuite
+KERNEL_TESTSUITE = tests/system-kernel-testsuite
 
 # Generated at build time (not shipped): they include macros from the OVS
 # copy, which exists only in the build tree.
-noinst_DATA += $(TESTSUITE) $(SYSTEM_TESTSUITE)
+noinst_DATA += $(TESTSUITE) $(SYSTEM_TESTSUITE) $(KERNEL_TESTSUITE)
 DISTCLEANFILES += tests/atconfig tests/atlocal
 CLEANFILES += \
-	$(TESTSUITE) $(SYSTEM_TESTSUITE) \
+	$(TESTSUITE) $(SYSTEM_TESTSUITE) $(KERNEL_TESTSUITE) \
 	tests/testsuite-list.at tests/system-testsuite-list.at \
+	tests/system-kernel-testsuite-list.at \
 	package.m4
 
 AUTOTEST = $(AUTOM4TE) --language=autotest
@@ -130,8 +149,15 @@ $(SYSTEM_TESTSUITE): package.m4 tests/system-testsuite.at \
 	$(AM_V_GEN)$(AUTOTEST) $(AUTOTEST_INCLUDES) -o $@.tmp $(srcdir)/$@.at
 	$(AM_V_at)mv $@.tmp $@
 
-# m4_include lines for TESTSUITE_MACROS_AT + TESTSUITE_AT and for
-# TESTSUITE_MACROS_AT + SYSTEM_TESTSUITE_AT.
+$(KERNEL_TESTSUITE): package.m4 tests/system-kernel-testsuite.at \
+		tests/system-kernel-testsuite-list.at $(FLOWLOG_MACROS_AT) \
+		$(KERNEL_TESTSUITE_AT) ovs/.flowlog-prepared
+	$(AM_V_GEN)$(AUTOTEST) $(AUTOTEST_INCLUDES) -o $@.tmp $(srcdir)/$@.at
+	$(AM_V_at)mv $@.tmp $@
+
+# m4_include lines for TESTSUITE_MACROS_AT + TESTSUITE_AT, for
+# TESTSUITE_MACROS_AT + SYSTEM_TESTSUITE_AT and for TESTSUITE_MACROS_AT +
+# KERNEL_TESTSUITE_AT.
 tests/testsuite-list.at: Makefile
 	$(AM_V_at)$(MKDIR_P) tests
 	$(AM_V_GEN)for f in $(TESTSUITE_MACROS_AT) $(TESTSUITE_AT); do \
@@ -141,6 +167,12 @@ tests/testsuite-list.at: Makefile
 tests/system-testsuite-list.at: Makefile
 	$(AM_V_at)$(MKDIR_P) tests
 	$(AM_V_GEN)for f in $(TESTSUITE_MACROS_AT) $(SYSTEM_TESTSUITE_AT); do \
+	  echo "m4_include([$$f])"; \
+	done > $@.tmp && mv -f $@.tmp $@
+
+tests/system-kernel-testsuite-list.at: Makefile
+	$(AM_V_at)$(MKDIR_P) tests
+	$(AM_V_GEN)for f in $(TESTSUITE_MACROS_AT) $(KERNEL_TESTSUITE_AT); do \
 	  echo "m4_include([$$f])"; \
 	done > $@.tmp && mv -f $@.tmp $@
 
@@ -170,14 +202,27 @@ check-system: all tests/atconfig tests/atlocal $(SYSTEM_TESTSUITE)
 	"$$@" $(TESTSUITEFLAGS) -j1 || \
 	(test X'$(RECHECK)' = Xyes && "$$@" --recheck)
 
+# The VM (tests/vm/run-vm) shares the source and build trees with the
+# guest by virtio-9p at the same paths and runs the suite there; its work
+# files and console log are in tests/vm/ of the build tree.  Exit status 77
+# (skipped) when qemu cannot run here.
+check-kernel: all tests/atconfig tests/atlocal $(KERNEL_TESTSUITE)
+	@if test "`id -u`" != 0; then \
+	  echo "check-kernel: the VM needs root (a Debian root in /var/cache, chroot)" >&2; \
+	  exit 1; \
+	fi
+	$(srcdir)/tests/vm/run-vm --builddir '$(abs_builddir)/tests' -- $(TESTSUITEFLAGS)
+
 clean-local: clean-tests
 clean-tests:
 	rm -rf tests/testsuite.dir tests/testsuite.log \
-	  tests/system-testsuite.dir tests/system-testsuite.log
+	  tests/system-testsuite.dir tests/system-testsuite.log \
+	  tests/system-kernel-testsuite.dir tests/system-kernel-testsuite.log \
+	  tests/vm
 
 # autom4te's cache of the testsuites (in-tree, autoreconf's too).
 distclean-local: distclean-tests
 distclean-tests:
 	rm -rf autom4te.cache
 
-.PHONY: check-system clean-tests distclean-tests
+.PHONY: check-system check-kernel clean-tests distclean-tests

@@ -15,7 +15,7 @@
 
 """Flow log records computed from packet captures: the test oracle.
 
-Usage: flowlog-pcap-oracle.py IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]...
+Usage: flowlog-pcap-oracle.py [--neutron] [--reassemble] IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]...
        flowlog-pcap-oracle.py --sum CSV
 
 The second form reads records in the same columns and merges those of one
@@ -36,6 +36,17 @@ same packet (5-tuple and length) was delivered to another logging port or
 left through a port outside the capture (not applicable here: every output
 port is captured), otherwise DROP; ingress packets are ACCEPT.  This script
 is independent of the switch code: it reads the raw pcap files itself.
+
+With --neutron (flowlog-verdict=neutron, where each port's own rules give
+its verdicts, and the senders' egress rules in the test accept): a packet
+that was not delivered, sent to the address of another captured port (the
+source address of most of what that port sent), is an egress ACCEPT
+record of the sender and an ingress DROP record of that port, whose
+ingress rules dropped it.
+
+With --reassemble, the IPv4 fragments of each datagram in a capture count
+as one packet, the datagram reassembled (its frame length, its ports): what
+the kernel datapath counts after ct(), which reassembles fragments.
 
 A port with VM_PCAP sits behind a host netfilter bridge (OpenStack's
 iptables_hybrid: OVS port qvoN, veth to qvbN in bridge qbrN, tapN to the
@@ -80,6 +91,43 @@ def read_pcap(path):
         if caplen != origlen:
             raise SystemExit('%s: truncated capture (use -s 0)' % path)
         yield frame
+
+
+def reassembled(frames):
+    """Yields FRAMES with the IPv4 fragments of each datagram replaced by
+    the whole datagram (at its last fragment)."""
+    pending = {}
+    for frame in frames:
+        if (len(frame) < 34 or struct.unpack('!H', frame[12:14])[0] != 0x0800):
+            yield frame
+            continue
+        ip = frame[14:]
+        ihl = (ip[0] & 0x0f) * 4
+        fl = struct.unpack('!H', ip[6:8])[0]
+        more, offset = fl & 0x2000, (fl & 0x1fff) * 8
+        if not more and not offset:
+            yield frame
+            continue
+        total = struct.unpack('!H', ip[2:4])[0]
+        key = (ip[12:20], ip[9], ip[4:6])
+        parts = pending.setdefault(key, {})
+        if offset == 0:
+            parts['head'] = frame[:14 + ihl]
+        parts[offset] = ip[ihl:total]
+        if not more:
+            parts['end'] = offset + total - ihl
+        if 'head' in parts and 'end' in parts:
+            payload = b''
+            while len(payload) < parts['end'] and len(payload) in parts:
+                payload += parts[len(payload)]
+            if len(payload) != parts['end']:
+                continue
+            del pending[key]
+            head = bytearray(parts['head'])
+            ip_len = len(head) - 14 + len(payload)
+            head[16:18] = struct.pack('!H', ip_len)
+            head[20:22] = struct.pack('!H', fl & 0x4000)
+            yield bytes(head) + payload
 
 
 def parse(frame):
@@ -147,7 +195,16 @@ def main():
         return
     ports = []
     vm_pcaps = {}
-    for arg in sys.argv[1:]:
+    args = sys.argv[1:]
+    neutron = reassemble = False
+    while args and args[0] in ('--neutron', '--reassemble'):
+        neutron |= args[0] == '--neutron'
+        reassemble |= args[0] == '--reassemble'
+        args = args[1:]
+    read = read_pcap
+    if reassemble:
+        read = lambda path: reassembled(read_pcap(path))
+    for arg in args:
         parts = arg.split(':')
         if len(parts) not in (3, 4):
             raise SystemExit('%s: not IFACE_ID:IN_PCAP:OUT_PCAP[:VM_PCAP]'
@@ -161,8 +218,8 @@ def main():
     delivered = {}
     frames = {}
     for iface, in_pcap, out_pcap in ports:
-        frames[iface] = ([f for f in read_pcap(in_pcap)],
-                         [f for f in read_pcap(out_pcap)])
+        frames[iface] = ([f for f in read(in_pcap)],
+                         [f for f in read(out_pcap)])
         counter = collections.Counter()
         for fr in frames[iface][1]:
             p = parse(fr)
@@ -175,11 +232,22 @@ def main():
     reached = {}
     for iface, vm_pcap in vm_pcaps.items():
         counter = collections.Counter()
-        for fr in read_pcap(vm_pcap):
+        for fr in read(vm_pcap):
             p = parse(fr)
             if p:
                 counter[(p[:5], len(fr))] += 1
         reached[iface] = counter
+
+    # A port's own address: the commonest source of what it sent.
+    owner = {}
+    for iface, _, _ in ports:
+        sources = collections.Counter()
+        for fr in frames[iface][0]:
+            p = parse(fr)
+            if p:
+                sources[p[1]] += 1
+        if sources:
+            owner[sources.most_common(1)[0][0]] = iface
 
     records = collections.defaultdict(lambda: [0, 0, 0])
     for iface, _, _ in ports:
@@ -199,6 +267,12 @@ def main():
                     k = (p[:5], len(fr))
                     if others[k] > 0:
                         others[k] -= 1
+                    elif neutron and owner.get(p[2], iface) != iface:
+                        r = records[(owner[p[2]], p[0], p[1], p[2], p[3],
+                                     p[4], 'ingress', 'DROP')]
+                        r[0] |= p[5]
+                        r[1] += 1
+                        r[2] += len(fr)
                     else:
                         verdict = 'DROP'
                 elif iface in reached:

@@ -46,7 +46,8 @@ TESTSUITE_AT = \
 	tests/exporter-swift.at \
 	tests/exporter-keystone.at \
 	tests/exporter-vswitchd.at \
-	tests/exporter-faults.at
+	tests/exporter-faults.at \
+	tests/cli.at
 
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \
@@ -88,6 +89,7 @@ EXTRA_DIST += \
 	tests/flowlog-pcap-oracle.py \
 	tests/flowlog-udp.py \
 	tests/exporter-read.py \
+	tests/cli-fixture.py \
 	tests/flowlog-json.py \
 	tests/swift-sandbox.sh \
 	tests/swift-faults.py \

@@ -103,6 +103,7 @@ EXTRA_DIST += \
 	tests/spool-file.py \
 	tests/check-layout.py \
 	tests/parquet-read.mjs \
+	tests/report-check.mjs \
 	tests/package.json \
 	tests/package-lock.json
 

@@ -234,8 +234,8 @@ put_number(struct ds *s, const char *tag, const char *field, uint64_t x)
 static void
 put_time(struct ds *s, const char *tag, const char *field, int64_t t)
 {
-    ds_put_format(s, "<%s data-field=\"%s\" data-value=\"%"PRId64"\">",
-                  tag, field, t);
+    ds_put_format(s, "<%s class=\"time\" data-field=\"%s\" "
+                  "data-value=\"%"PRId64"\">", tag, field, t);
     stats_format_time(t, s);
     ds_put_format(s, "</%s>", tag);
 }
@@ -583,7 +583,7 @@ static const char style[] =
     ".totals td{font-size:15px}"
     ".legend span{display:inline-block;width:10px;height:10px;"
     "margin:0 4px 0 12px}"
-    ".port{white-space:nowrap}";
+    ".port,.time{white-space:nowrap}";
 
 static void
 put_totals(struct ds *s, const char *name, const struct totals *t)

@@ -15,7 +15,8 @@
 # limitations under the License.
 
 """Writes a tests/test-flowlog-channel script that configures one logger
-per LOGGER=OPTIONS argument (each with target file://OUT/LOGGER) and sends
+per LOGGER=OPTIONS argument (with target file://OUT/LOGGER unless OPTIONS
+has a target) and sends
 every one of them the same snapshots, whose content the tests of
 ovs-flowlog(1) know exactly:
 
@@ -41,7 +42,9 @@ BASE = 1700000000000
 
 print(f"hello {boot} host-1")
 for name, opts in loggers:
-    print(f"config {name} target=file://{out}/{name},{opts} KR1")
+    if 'target=' not in opts:
+        opts = f"target=file://{out}/{name},{opts}"
+    print(f"config {name} {opts} KR1")
 print("wait state *")
 
 

@@ -31,12 +31,14 @@
 #include "lib/flowlog-sink.h"
 #include "lib/flowlog-sink-config.h"
 #include "openvswitch/dynamic-string.h"
+#include "smap.h"
 #include "util.h"
 
 struct cli_source {
     char *arg;                  /* As given. */
     char *path;                 /* Local: the file or directory. */
     struct sink *sink;          /* Remote: the sink, or NULL. */
+    struct sink_config *cfg;    /* Remote: its credentials. */
 };
 
 struct cli_sources {
@@ -251,6 +253,186 @@ walk_dir(struct cli_sources *s, const char *dir, struct partition p,
     return error;
 }
 
+static void
+env_key(struct smap *keys, const char *key, const char *var1,
+        const char *var2)
+{
+    const char *value = getenv(var1);
+    if ((!value || !value[0]) && var2) {
+        value = getenv(var2);
+    }
+    if (value && value[0]) {
+        smap_replace(keys, key, value);
+    }
+}
+
+/* Credentials for 'target' from the environment (see ovs-flowlog(1)), as
+ * a configuration whose section "default" holds them. */
+static char *
+config_from_env(const char *target, struct sink_config **cfgp)
+{
+    struct smap keys = SMAP_INITIALIZER(&keys);
+    const char *type;
+    char *error;
+
+    *cfgp = NULL;
+    if (!strncmp(target, "s3://", 5)) {
+        type = "s3";
+        env_key(&keys, "access-key", "AWS_ACCESS_KEY_ID", NULL);
+        env_key(&keys, "secret-key", "AWS_SECRET_ACCESS_KEY", NULL);
+        env_key(&keys, "session-token", "AWS_SESSION_TOKEN", NULL);
+        env_key(&keys, "region", "AWS_REGION", "AWS_DEFAULT_REGION");
+        env_key(&keys, "endpoint", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
+        if (!smap_get(&keys, "access-key") || !smap_get(&keys, "secret-key")) {
+            smap_destroy(&keys);
+            return xasprintf("%s: no credentials: give --config=FILE, or "
+                             "set AWS_ACCESS_KEY_ID and "
+                             "AWS_SECRET_ACCESS_KEY", target);
+        }
+    } else if (getenv("ST_AUTH") && getenv("ST_AUTH")[0]) {
+        type = "swift-tempauth";
+        env_key(&keys, "auth-url", "ST_AUTH", NULL);
+        env_key(&keys, "user", "ST_USER", NULL);
+        env_key(&keys, "key", "ST_KEY", NULL);
+    } else if (getenv("OS_AUTH_URL") && getenv("OS_AUTH_URL")[0]) {
+        const char *version = getenv("OS_IDENTITY_API_VERSION");
+        bool v2 = ((getenv("OS_TENANT_NAME") && getenv("OS_TENANT_NAME")[0])
+                   || (getenv("OS_TENANT_ID") && getenv("OS_TENANT_ID")[0])
+                   || (version && (!strcmp(version, "2")
+                                   || !strcmp(version, "2.0"))));
+        type = v2 ? "swift-keystone-v2" : "swift-keystone-v3";
+        env_key(&keys, "auth-url", "OS_AUTH_URL", NULL);
+        env_key(&keys, "username", "OS_USERNAME", NULL);
+        env_key(&keys, "password", "OS_PASSWORD", NULL);
+        env_key(&keys, "region", "OS_REGION_NAME", NULL);
+        env_key(&keys, "storage-url", "OS_STORAGE_URL", NULL);
+        if (v2) {
+            env_key(&keys, "tenant-name", "OS_TENANT_NAME", NULL);
+            env_key(&keys, "tenant-id", "OS_TENANT_ID", NULL);
+        } else {
+            env_key(&keys, "project-name", "OS_PROJECT_NAME", NULL);
+            env_key(&keys, "project-id", "OS_PROJECT_ID", NULL);
+            env_key(&keys, "user-domain-name", "OS_USER_DOMAIN_NAME", NULL);
+            env_key(&keys, "project-domain-name", "OS_PROJECT_DOMAIN_NAME",
+                    NULL);
+        }
+    } else {
+        return xasprintf("%s: no credentials: give --config=FILE, or set "
+                         "ST_AUTH, ST_USER and ST_KEY (TempAuth) or "
+                         "OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and "
+                         "OS_PROJECT_NAME or OS_TENANT_NAME (Keystone)",
+                         target);
+    }
+
+    error = sink_config_create("the environment", "default", type, &keys,
+                               cfgp);
+    smap_destroy(&keys);
+    if (error) {
+        char *e = xasprintf("%s: credentials from the environment: %s",
+                            target, error);
+        free(error);
+        error = e;
+    }
+    return error;
+}
+
+/* Opens the sink of remote source 'src'. */
+static char *
+open_remote(struct cli_sources *s, struct cli_source *src)
+{
+    struct flowlog_logger_opts opts;
+    char *setting = xasprintf("target=%s", src->arg);
+    char *error = flowlog_logger_opts_parse(setting, &opts);
+    const char *credentials = "default";
+
+    free(setting);
+    if (error) {
+        char *e = xasprintf("%s: %s", src->arg, error);
+        free(error);
+        return e;
+    }
+    flowlog_logger_opts_destroy(&opts);
+
+    if (s->opts.config_file) {
+        if (!s->cfg) {
+            struct stat st;
+            if (stat(s->opts.config_file, &st)) {
+                return xasprintf("%s: %s", s->opts.config_file,
+                                 ovs_strerror(errno));
+            }
+            error = sink_config_load(s->opts.config_file, &s->cfg);
+            if (error) {
+                return error;
+            }
+        }
+        src->cfg = sink_config_ref(s->cfg);
+        credentials = s->opts.credentials;
+    } else {
+        error = config_from_env(src->arg, &src->cfg);
+        if (error) {
+            return error;
+        }
+    }
+
+    char *reason;
+    enum sink_status status = sink_open(src->arg, credentials, src->cfg,
+                                        &src->sink, &reason);
+    if (status != SINK_OK) {
+        error = xasprintf("%s (%s)", reason, sink_status_name(status));
+        free(reason);
+        return error;
+    }
+    return NULL;
+}
+
+struct list_ctx {
+    struct cli_sources *s;
+    size_t source;
+    struct cli_file **files;
+    size_t *n, *allocated;
+};
+
+/* Adds the object 'key' of a listing if its name and partitions may hold
+ * records in range. */
+static void
+list_cb(void *ctx_, const char *key, uint64_t size OVS_UNUSED)
+{
+    struct list_ctx *ctx = ctx_;
+    const struct cli_source *src = &ctx->s->sources[ctx->source];
+    const char *slash = strrchr(key, '/');
+    const char *base = slash ? slash + 1 : key;
+    struct partition p = { .level = 0 };
+
+    if (!is_flowlog_name(base)) {
+        return;
+    }
+    for (const char *c = key; c < base; ) {
+        const char *end = strchr(c, '/');
+        char *dir = xmemdup0(c, end - c);
+        partition_push(&p, dir);
+        free(dir);
+        c = end + 1;
+    }
+    if (!partition_in_range(&p, ctx->s->opts.since, ctx->s->opts.until)) {
+        return;
+    }
+
+    long long int start;
+    char *logger, *host;
+    cli_file_name_parse(base, &start, &logger, &host);
+    free(logger);
+    free(host);
+    if (file_in_range(start, ctx->s->opts.since, ctx->s->opts.until)) {
+        size_t len = strlen(src->arg);
+        char *name = xasprintf("%s%s%s", src->arg,
+                               len && src->arg[len - 1] == '/' ? "" : "/",
+                               key);
+        add_file(ctx->files, ctx->n, ctx->allocated, name, key, base,
+                 ctx->source);
+        free(name);
+    }
+}
+
 /* Opens the sources named by the 'n' arguments in 'args'.  Returns NULL
  * or an error message. */
 char *
@@ -269,11 +451,18 @@ cli_sources_open(char **args, size_t n,
         const char *arg = args[i];
 
         src->arg = xstrdup(arg);
+        if (strstr(arg, "://")) {
+            /* "s3://bucket/" is "s3://bucket". */
+            size_t len = strlen(src->arg);
+            while (len && src->arg[len - 1] == '/'
+                   && src->arg[len - 2] != '/') {
+                src->arg[--len] = '\0';
+            }
+        }
         if (!strncmp(arg, "file://", 7)) {
             src->path = xstrdup(arg + 7);
         } else if (!strncmp(arg, "swift://", 8) || !strncmp(arg, "s3://", 5)) {
-            error = xasprintf("%s: remote sources are not supported yet",
-                              arg);
+            error = open_remote(s, src);
         } else if (strstr(arg, "://")) {
             error = xasprintf("%s: unknown scheme (file://, swift:// and "
                               "s3:// are read, and local paths)", arg);
@@ -298,7 +487,21 @@ cli_sources_list(struct cli_sources *s, struct cli_file **filesp,
         struct cli_source *src = &s->sources[i];
         size_t first = n;
 
-        if (src->path) {
+        if (src->sink) {
+            struct list_ctx ctx = {
+                .s = s, .source = i, .files = &files, .n = &n,
+                .allocated = &allocated,
+            };
+            char *reason;
+            enum sink_status status = sink_list(src->sink, "",
+                                                s->opts.page_size,
+                                                list_cb, &ctx, &reason);
+            if (status != SINK_OK) {
+                error = xasprintf("%s: listing failed: %s (%s)", src->arg,
+                                  reason, sink_status_name(status));
+                free(reason);
+            }
+        } else if (src->path) {
             struct stat st;
             if (stat(src->path, &st)) {
                 error = xasprintf("%s: %s", src->path, ovs_strerror(errno));
@@ -337,14 +540,32 @@ cli_sources_list(struct cli_sources *s, struct cli_file **filesp,
 /* Reads file 'f' whole into '*data' and '*size' (release them with
  * cli_sources_release()).  Returns NULL or an error message. */
 char *
-cli_sources_read(struct cli_sources *s OVS_UNUSED, const struct cli_file *f,
+cli_sources_read(struct cli_sources *s, const struct cli_file *f,
                  void **data, size_t *size)
 {
-    int fd = open(f->location, O_RDONLY);
+    const struct cli_source *src = &s->sources[f->source];
     struct stat st;
 
     *data = NULL;
     *size = 0;
+    if (src->sink) {
+        struct ds body = DS_EMPTY_INITIALIZER;
+        char *reason;
+        enum sink_status status = sink_get(src->sink, f->location, &body,
+                                           &reason);
+        if (status != SINK_OK) {
+            char *error = xasprintf("%s: %s (%s)", f->name, reason,
+                                    sink_status_name(status));
+            free(reason);
+            ds_destroy(&body);
+            return error;
+        }
+        *size = body.length;
+        *data = ds_steal_cstr(&body);
+        return NULL;
+    }
+
+    int fd = open(f->location, O_RDONLY);
     if (fd < 0) {
         return xasprintf("%s: cannot open (%s)", f->name,
                          ovs_strerror(errno));
@@ -399,6 +620,9 @@ cli_sources_close(struct cli_sources *s)
         free(s->sources[i].path);
         if (s->sources[i].sink) {
             sink_close(s->sources[i].sink);
+        }
+        if (s->sources[i].cfg) {
+            sink_config_unref(s->sources[i].cfg);
         }
     }
     free(s->sources);

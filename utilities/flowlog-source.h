@@ -34,6 +34,7 @@ struct cli_source_options {
     long long int since, until;     /* UNIX seconds; LLONG_MIN/MAX. */
     const char *config_file;        /* --config, or NULL. */
     const char *credentials;        /* --credentials section name. */
+    size_t page_size;               /* Keys per listing request. */
 };
 
 /* One flow log file to read. */

@@ -161,7 +161,7 @@ enum {
     OPT_CSV = UCHAR_MAX + 1, OPT_JSONL, OPT_JSON, OPT_TABLE, OPT_FIELDS,
     OPT_LIMIT, OPT_BY, OPT_KEY, OPT_SINCE, OPT_UNTIL, OPT_CONFIG,
     OPT_CREDENTIALS, OPT_WINDOW, OPT_MIN_PORTS, OPT_MIN_ADDRS, OPT_HTML,
-    OPT_TITLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FILTER,
+    OPT_TITLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PAGE_SIZE, OPT_FILTER,
 };
 
 static void
@@ -188,6 +188,7 @@ parse_options(int argc, char *argv[], struct options *o, char ***sources,
         {"html", required_argument, NULL, OPT_HTML},
         {"title", required_argument, NULL, OPT_TITLE},
         {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"list-page-size", required_argument, NULL, OPT_PAGE_SIZE},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"interface", required_argument, NULL, OPT_FILTER},
         {"vm", required_argument, NULL, OPT_FILTER},
@@ -216,6 +217,7 @@ parse_options(int argc, char *argv[], struct options *o, char ***sources,
     o->src.since = LLONG_MIN;
     o->src.until = LLONG_MAX;
     o->src.credentials = "default";
+    o->src.page_size = 1000;
     o->top_n = 10;
     o->window = 300;
     o->min_ports = 30;
@@ -288,6 +290,12 @@ parse_options(int argc, char *argv[], struct options *o, char ***sources,
         case OPT_HTML: o->html = optarg; break;
         case OPT_TITLE: o->title = optarg; break;
         case OPT_PROGRESS: o->progress = true; break;
+        case OPT_PAGE_SIZE:
+            o->src.page_size = parse_count("list-page-size", optarg, 10000);
+            if (!o->src.page_size) {
+                usage_error("--list-page-size: must be 1 to 10000");
+            }
+            break;
         case OPT_NO_PROGRESS: o->progress = false; break;
         case OPT_FILTER: {
             char *error = cli_filter_add(o->filter,
@@ -411,6 +419,7 @@ Sources: FILE, DIR, file://DIR, swift://CONTAINER[/PREFIX],\n\
                       -N{s,m,h,d} (before now)\n\
   --config=FILE       credentials in the exporter's INI format\n\
   --credentials=NAME  its section to use (default: default)\n\
+  --list-page-size=N  keys per listing request (default: 1000)\n\
   (or OS_* for Swift through Keystone, ST_AUTH/ST_USER/ST_KEY for\n\
    TempAuth, AWS_* for S3: see ovs-flowlog(1))\n\
 \n\

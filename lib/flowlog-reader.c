@@ -26,6 +26,7 @@
 #include <config.h>
 #include "lib/flowlog-reader.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <libdeflate.h>
 #include <stdlib.h>
@@ -344,6 +345,30 @@ static int
 csv_record(struct flowlog_reader *r, char **cells, size_t max, size_t *n,
            char **errorp)
 {
+    /* Fast path: a whole record without quotes is in the buffer. */
+    char *p = r->buf + r->pos;
+    char *nl = p ? memchr(p, '\n', r->len - r->pos) : NULL;
+    if (nl && !memchr(p, '"', nl - p)) {
+        size_t n_cells = 0;
+        for (;;) {
+            char *comma = memchr(p, ',', nl - p);
+            if (n_cells < max) {
+                cells[n_cells] = p;
+            }
+            n_cells++;
+            if (!comma) {
+                break;
+            }
+            *comma = '\0';
+            p = comma + 1;
+        }
+        *nl = '\0';
+        r->pos = nl + 1 - r->buf;
+        r->line++;
+        *n = MIN(n_cells, max);
+        return 0;
+    }
+
     int retval = csv_ensure_record(r, errorp);
     return retval ? retval : csv_split(r, cells, max, n, errorp);
 }
@@ -747,7 +772,18 @@ struct pq_values {
     uint32_t *lens;
     struct ds storage;          /* NUL-terminated strings. */
     size_t *str_ofs;            /* Offsets into 'storage' while decoding. */
+    uint32_t *dict_idx;         /* Per row: index in the dictionary, or
+                                 * UINT32_MAX for a PLAIN value. */
+    bool is_string;
+    size_t *dofs;               /* Dictionary entries: offsets into */
+    uint32_t *dlens;            /* 'storage', and lengths. */
+    size_t n_dict_alloc;
+    uint64_t dict_id;           /* The chunk's dictionary, or 0. */
+    uint32_t dict_n;            /* Its size. */
 };
+
+/* Identifies dictionaries for struct flowlog_row's 'dicts'. */
+static uint64_t next_dict_id = 1;
 
 struct pq_file {
     struct pq_column *columns;
@@ -759,6 +795,20 @@ struct pq_file {
     int64_t row;                /* Next row in it. */
     bool loaded;                /* 'values' hold group 'group'. */
     struct pq_values *values;   /* One per column. */
+    size_t *want;               /* Columns to decode, in order. */
+    size_t n_want;
+
+    /* Scratch of pq_load_column(), kept from page to page: pages are
+     * large and freshly allocated memory costs page faults. */
+    size_t n_scratch;
+    uint32_t *levels, *slens, *indices;
+    int64_t *ints;
+    size_t *sofs;
+    size_t n_dict_scratch;
+    int64_t *dict_ints;
+    size_t *dict_ofs;
+    uint32_t *dict_lens;
+    struct ds dict_storage;
     struct libdeflate_decompressor *inflater;
     uint8_t *page;              /* Scratch: a decompressed page. */
     size_t page_alloc;
@@ -874,9 +924,22 @@ pq_file_destroy(struct pq_file *pq, size_t n_values)
         free(v->strs);
         free(v->lens);
         free(v->str_ofs);
+        free(v->dict_idx);
+        free(v->dofs);
+        free(v->dlens);
         ds_destroy(&v->storage);
     }
     free(pq->values);
+    free(pq->want);
+    free(pq->levels);
+    free(pq->slens);
+    free(pq->indices);
+    free(pq->ints);
+    free(pq->sofs);
+    free(pq->dict_ints);
+    free(pq->dict_ofs);
+    free(pq->dict_lens);
+    ds_destroy(&pq->dict_storage);
     if (pq->inflater) {
         libdeflate_free_decompressor(pq->inflater);
     }
@@ -902,6 +965,7 @@ pq_open(struct flowlog_reader *r, char **errorp)
     }
 
     struct pq_file *pq = r->pq = xzalloc(sizeof *pq);
+    ds_init(&pq->dict_storage);
     struct tc_reader t = { .p = tail - footer_len, .end = tail };
     int last = 0, id, type;
     bool bad_columns = false;
@@ -1023,20 +1087,30 @@ rle_decode(const uint8_t *p, const uint8_t *end, int width, uint32_t *out,
             if (bytes > (size_t) (end - p)) {
                 return false;
             }
-            uint64_t acc = 0;
-            int bits = 0;
-            const uint8_t *q = p;
             uint32_t mask = width == 32 ? UINT32_MAX : (1u << width) - 1;
-            for (size_t k = 0; k < count; k++) {
-                while (bits < width) {
-                    acc |= (uint64_t) *q++ << bits;
-                    bits += 8;
+            size_t take = MIN(count, n - i);
+            if (width == 0) {
+                memset(&out[i], 0, take * sizeof *out);
+                i += take;
+            } else {
+                /* Value k starts at bit k * width (least significant bit
+                 * first): read it from the 8 bytes at its first byte,
+                 * where 8 bytes are there to read. */
+                for (size_t k = 0; k < take; k++) {
+                    size_t bit = k * width;
+                    const uint8_t *q = p + bit / 8;
+                    uint64_t window;
+                    if (end - q >= 8) {
+                        memcpy(&window, q, 8);
+                        window = le64toh(window);
+                    } else {
+                        window = 0;
+                        for (int b = 0; b < end - q; b++) {
+                            window |= (uint64_t) q[b] << (8 * b);
+                        }
+                    }
+                    out[i++] = (window >> (bit % 8)) & mask;
                 }
-                if (i < n) {
-                    out[i++] = acc & mask;
-                }
-                acc >>= width;
-                bits -= width;
             }
             p += bytes;
         } else {
@@ -1157,21 +1231,20 @@ pq_plain(int type, const uint8_t *p, const uint8_t *end, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         if (type == PQ_INT32) {
+            uint32_t x;
             if (end - p < 4) {
                 return false;
             }
-            ints[i] = (int32_t) (p[0] | p[1] << 8 | p[2] << 16
-                                 | (uint32_t) p[3] << 24);
+            memcpy(&x, p, 4);
+            ints[i] = (int32_t) le32toh(x);
             p += 4;
         } else if (type == PQ_INT64) {
+            uint64_t x;
             if (end - p < 8) {
                 return false;
             }
-            uint64_t x = 0;
-            for (int b = 0; b < 8; b++) {
-                x |= (uint64_t) p[b] << (8 * b);
-            }
-            ints[i] = x;
+            memcpy(&x, p, 8);
+            ints[i] = (int64_t) le64toh(x);
             p += 8;
         } else {
             if (end - p < 4) {
@@ -1193,6 +1266,32 @@ pq_plain(int type, const uint8_t *p, const uint8_t *end, size_t n,
     return true;
 }
 
+static void
+scratch_reserve(struct pq_file *pq, size_t n)
+{
+    if (n > pq->n_scratch) {
+        pq->n_scratch = MAX(n, 2 * pq->n_scratch);
+        n = pq->n_scratch;
+        pq->levels = xrealloc(pq->levels, n * sizeof *pq->levels);
+        pq->slens = xrealloc(pq->slens, n * sizeof *pq->slens);
+        pq->indices = xrealloc(pq->indices, n * sizeof *pq->indices);
+        pq->ints = xrealloc(pq->ints, n * sizeof *pq->ints);
+        pq->sofs = xrealloc(pq->sofs, n * sizeof *pq->sofs);
+    }
+}
+
+static void
+dict_reserve(struct pq_file *pq, size_t n)
+{
+    if (n > pq->n_dict_scratch) {
+        pq->n_dict_scratch = MAX(n, 2 * pq->n_dict_scratch);
+        n = pq->n_dict_scratch;
+        pq->dict_ints = xrealloc(pq->dict_ints, n * sizeof *pq->dict_ints);
+        pq->dict_ofs = xrealloc(pq->dict_ofs, n * sizeof *pq->dict_ofs);
+        pq->dict_lens = xrealloc(pq->dict_lens, n * sizeof *pq->dict_lens);
+    }
+}
+
 /* Decodes column 'col' of row group 'g' into 'pq->values[col]'. */
 static char *
 pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
@@ -1206,19 +1305,18 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
     bool is_string = column->type == PQ_BYTE_ARRAY;
 
     /* Dictionary, if any. */
-    int64_t *dict_ints = NULL;
-    size_t *dict_ofs = NULL;
-    uint32_t *dict_lens = NULL;
     size_t n_dict = 0;
-    struct ds dict_storage = DS_EMPTY_INITIALIZER;
-    uint32_t *indices = NULL;
     char *error = NULL;
 
     v->defined = xrealloc(v->defined, MAX(rows, 1));
+    v->is_string = is_string;
     if (is_string) {
-        v->strs = xrealloc(v->strs, MAX(rows, 1) * sizeof *v->strs);
         v->lens = xrealloc(v->lens, MAX(rows, 1) * sizeof *v->lens);
         v->str_ofs = xrealloc(v->str_ofs, MAX(rows, 1) * sizeof *v->str_ofs);
+        v->dict_idx = xrealloc(v->dict_idx,
+                               MAX(rows, 1) * sizeof *v->dict_idx);
+        v->dict_id = 0;
+        v->dict_n = 0;
     } else {
         v->ints = xrealloc(v->ints, MAX(rows, 1) * sizeof *v->ints);
     }
@@ -1249,17 +1347,20 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
                 goto out;
             }
             n_dict = page.num_values;
-            dict_ints = xrealloc(dict_ints, MAX(n_dict, 1) * sizeof *dict_ints);
-            dict_ofs = xrealloc(dict_ofs, MAX(n_dict, 1) * sizeof *dict_ofs);
-            dict_lens = xrealloc(dict_lens,
-                                 MAX(n_dict, 1) * sizeof *dict_lens);
-            ds_clear(&dict_storage);
-            if (!pq_plain(column->type, p, end, n_dict, dict_ints,
-                          &dict_storage, dict_ofs, dict_lens)) {
+            dict_reserve(pq, MAX(n_dict, 1));
+            if (is_string && v->n_dict_alloc < n_dict) {
+                v->n_dict_alloc = n_dict;
+                v->dofs = xrealloc(v->dofs, n_dict * sizeof *v->dofs);
+                v->dlens = xrealloc(v->dlens, n_dict * sizeof *v->dlens);
+            }
+            if (!pq_plain(column->type, p, end, n_dict, pq->dict_ints,
+                          &v->storage, v->dofs, v->dlens)) {
                 error = reader_error(r, "column %s: dictionary page is "
                                      "truncated", column->name);
                 goto out;
             }
+            v->dict_id = next_dict_id++;
+            v->dict_n = n_dict;
             continue;
         }
 
@@ -1271,6 +1372,7 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
         }
         uint8_t *defined = v->defined + row;
         size_t n_defined = n;
+        scratch_reserve(pq, MAX(n, 1));
         if (column->optional) {
             if (end - p < 4) {
                 error = reader_error(r, "column %s: data page is truncated",
@@ -1285,9 +1387,8 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
                                      "truncated", column->name);
                 goto out;
             }
-            uint32_t *levels = xmalloc(MAX(n, 1) * sizeof *levels);
+            uint32_t *levels = pq->levels;
             if (!rle_decode(p, p + len, 1, levels, n)) {
-                free(levels);
                 error = reader_error(r, "column %s: definition levels are "
                                      "corrupt", column->name);
                 goto out;
@@ -1297,88 +1398,73 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
                 defined[i] = levels[i] != 0;
                 n_defined += defined[i];
             }
-            free(levels);
             p += len;
         } else {
             memset(defined, 1, n);
         }
 
-        /* The non-NULL values, packed, then spread over their rows. */
-        int64_t *ints = is_string ? NULL
-                        : xmalloc(MAX(n_defined, 1) * sizeof *ints);
-        size_t *sofs = is_string
-                       ? xmalloc(MAX(n_defined, 1) * sizeof *sofs) : NULL;
-        uint32_t *slens = is_string
-                          ? xmalloc(MAX(n_defined, 1) * sizeof *slens) : NULL;
+        /* The non-NULL values: decoded in place when there is no NULL,
+         * else packed and then spread over their rows. */
+        bool dense = n_defined == n;
         if (page.encoding == PQ_PLAIN) {
+            int64_t *ints = dense && !is_string ? v->ints + row : pq->ints;
             if (!pq_plain(column->type, p, end, n_defined, ints,
-                          &v->storage, sofs, slens)) {
+                          &v->storage, pq->sofs, pq->slens)) {
                 error = reader_error(r, "column %s: data page is truncated",
                                      column->name);
+                goto out;
+            }
+            for (size_t i = 0, k = 0; i < n; i++) {
+                if (!defined[i]) {
+                    continue;
+                }
+                if (is_string) {
+                    v->str_ofs[row + i] = pq->sofs[k];
+                    v->lens[row + i] = pq->slens[k];
+                    v->dict_idx[row + i] = UINT32_MAX;
+                } else if (!dense) {
+                    v->ints[row + i] = ints[k];
+                }
+                k++;
             }
         } else if (page.encoding == PQ_RLE_DICTIONARY
                    || page.encoding == PQ_PLAIN_DICTIONARY) {
-            indices = xrealloc(indices, MAX(n_defined, 1) * sizeof *indices);
+            uint32_t *idx = (dense && is_string ? v->dict_idx + row
+                             : pq->indices);
             if (!n_dict && n_defined) {
                 error = reader_error(r, "column %s: dictionary-encoded page "
                                      "without a dictionary", column->name);
+                goto out;
             } else if (n_defined
                        && (p >= end
-                           || !rle_decode(p + 1, end, *p, indices,
-                                          n_defined))) {
+                           || !rle_decode(p + 1, end, *p, idx, n_defined))) {
                 error = reader_error(r, "column %s: dictionary indices are "
                                      "corrupt", column->name);
-            } else {
-                for (size_t i = 0; i < n_defined && !error; i++) {
-                    if (indices[i] >= n_dict) {
-                        error = reader_error(r, "column %s: dictionary index "
-                                             "%"PRIu32" out of range",
-                                             column->name, indices[i]);
-                    } else if (is_string) {
-                        /* Points into the dictionary's storage: copied
-                         * below, since 'dict_storage' may move. */
-                        sofs[i] = dict_ofs[indices[i]];
-                        slens[i] = dict_lens[indices[i]];
-                    } else {
-                        ints[i] = dict_ints[indices[i]];
-                    }
+                goto out;
+            }
+            for (size_t k = 0; k < n_defined; k++) {
+                if (idx[k] >= n_dict) {
+                    error = reader_error(r, "column %s: dictionary index "
+                                         "%"PRIu32" out of range",
+                                         column->name, idx[k]);
+                    goto out;
                 }
-                if (is_string && !error) {
-                    /* Strings of the page point into the dictionary, whose
-                     * storage is appended once to the column's: offsets
-                     * past 'base'. */
-                    size_t base = v->storage.length;
-                    ds_put_buffer(&v->storage, dict_storage.string,
-                                  dict_storage.length);
-                    for (size_t i = 0; i < n_defined; i++) {
-                        sofs[i] += base;
-                    }
+            }
+            for (size_t i = 0, k = 0; i < n; i++) {
+                if (!defined[i]) {
+                    continue;
                 }
+                if (!is_string) {
+                    v->ints[row + i] = pq->dict_ints[idx[k]];
+                } else if (!dense) {
+                    v->dict_idx[row + i] = idx[k];
+                }
+                k++;
             }
         } else {
             error = reader_error(r, "column %s: encoding %d is not read "
                                  "(PLAIN and RLE_DICTIONARY only)",
                                  column->name, page.encoding);
-        }
-        if (!error) {
-            size_t k = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (!defined[i]) {
-                    continue;
-                }
-                if (is_string) {
-                    v->str_ofs[row + i] = sofs[k];
-                    v->lens[row + i] = slens[k];
-                } else {
-                    v->ints[row + i] = ints[k];
-                }
-                k++;
-            }
-        }
-        free(ints);
-        free(sofs);
-        free(slens);
-        if (error) {
             goto out;
         }
         row += n;
@@ -1388,19 +1474,8 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
             goto out;
         }
     }
-    if (is_string) {
-        for (size_t i = 0; i < rows; i++) {
-            v->strs[i] = v->defined[i] ? v->storage.string + v->str_ofs[i]
-                                       : NULL;
-        }
-    }
 
 out:
-    free(dict_ints);
-    free(dict_ofs);
-    free(dict_lens);
-    free(indices);
-    ds_destroy(&dict_storage);
     return error;
 }
 
@@ -1421,14 +1496,20 @@ pq_next(struct flowlog_reader *r, char **errorp)
 
     const struct pq_group *g = &pq->groups[pq->group];
     if (!pq->loaded) {
-        for (size_t i = 0; i < pq->n_columns; i++) {
-            int f = r->col_field[i];
-            if (f >= 0 && r->wanted & FLOWLOG_FIELD_BIT(f)) {
-                char *error = pq_load_column(r, g, i);
-                if (error) {
-                    *errorp = error;
-                    return EINVAL;
+        if (!pq->want) {
+            pq->want = xmalloc(pq->n_columns * sizeof *pq->want);
+            for (size_t i = 0; i < pq->n_columns; i++) {
+                int f = r->col_field[i];
+                if (f >= 0 && r->wanted & FLOWLOG_FIELD_BIT(f)) {
+                    pq->want[pq->n_want++] = i;
                 }
+            }
+        }
+        for (size_t i = 0; i < pq->n_want; i++) {
+            char *error = pq_load_column(r, g, pq->want[i]);
+            if (error) {
+                *errorp = error;
+                return EINVAL;
             }
         }
         pq->loaded = true;
@@ -1437,18 +1518,26 @@ pq_next(struct flowlog_reader *r, char **errorp)
     struct flowlog_row *row = &r->row;
     size_t i = pq->row++;
     row->present = 0;
-    for (size_t c = 0; c < pq->n_columns; c++) {
+    for (size_t k = 0; k < pq->n_want; k++) {
+        size_t c = pq->want[k];
         int f = r->col_field[c];
-        if (f < 0 || !(r->wanted & FLOWLOG_FIELD_BIT(f))) {
-            continue;
-        }
         const struct pq_values *v = &pq->values[c];
         if (!v->defined[i]) {
             continue;
         }
-        if (v->strs) {
-            row->strs[f] = v->strs[i];
-            row->lens[f] = v->lens[i];
+        if (v->is_string) {
+            uint32_t idx = v->dict_idx[i];
+            if (idx != UINT32_MAX) {
+                row->strs[f] = v->storage.string + v->dofs[idx];
+                row->lens[f] = v->dlens[idx];
+                row->dicts[f] = v->dict_id;
+                row->dict_index[f] = idx;
+                row->dict_size[f] = v->dict_n;
+            } else {
+                row->strs[f] = v->storage.string + v->str_ofs[i];
+                row->lens[f] = v->lens[i];
+                row->dicts[f] = 0;
+            }
         } else {
             row->ints[f] = v->ints[i];
         }

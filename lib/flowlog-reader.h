@@ -40,6 +40,15 @@ struct flowlog_row {
     int64_t ints[FL_N_FIELDS];
     const char *strs[FL_N_FIELDS];
     uint32_t lens[FL_N_FIELDS];
+
+    /* For a string that comes from a Parquet dictionary: the dictionary
+     * (nonzero, never the same for two dictionaries in one process), the
+     * value's index in it and its size, so that a caller may compute
+     * something once per dictionary entry instead of once per row.  0 in
+     * 'dicts' for any other value. */
+    uint64_t dicts[FL_N_FIELDS];
+    uint32_t dict_index[FL_N_FIELDS];
+    uint32_t dict_size[FL_N_FIELDS];
 };
 
 #define FLOWLOG_FIELD_BIT(F) (UINT32_C(1) << (F))

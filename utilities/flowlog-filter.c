@@ -69,6 +69,15 @@ struct cli_filter {
     size_t n_flags;
     bool has_time;
     long long int since, until; /* [since, until) in UNIX seconds. */
+
+    /* string_index() of each entry of the latest Parquet dictionary of
+     * direction, filter and status (see struct flowlog_row), found once
+     * per entry: -2 not yet. */
+    struct {
+        uint64_t dict;
+        int8_t *index;
+        size_t n;
+    } cache[3];
 };
 
 static const enum flowlog_field id_fields[4] = {
@@ -97,6 +106,9 @@ cli_filter_destroy(struct cli_filter *f)
             free(f->ports[i]);
         }
         free(f->flags);
+        for (int i = 0; i < 3; i++) {
+            free(f->cache[i].index);
+        }
         free(f);
     }
 }
@@ -451,13 +463,46 @@ string_index(const struct flowlog_row *row, enum flowlog_field field,
              const char *const names[], int n)
 {
     if (flowlog_row_has(row, field)) {
+        if (row->lens[field] > 8) {
+            return -1;          /* Longer than any name. */
+        }
         for (int i = 0; i < n; i++) {
-            if (!strcmp(row->strs[field], names[i])) {
+            if (row->strs[field][0] == names[i][0]
+                && !strcmp(row->strs[field], names[i])) {
                 return i;
             }
         }
     }
     return -1;
+}
+
+/* string_index() through the cache 'slot' of 'f', for a value that comes
+ * from a Parquet dictionary. */
+static int
+cached_index(const struct cli_filter *f_, int slot,
+             const struct flowlog_row *row, enum flowlog_field field,
+             const char *const names[], int n)
+{
+    struct cli_filter *f = CONST_CAST(struct cli_filter *, f_);
+
+    if (!flowlog_row_has(row, field) || !row->dicts[field]) {
+        return string_index(row, field, names, n);
+    }
+    if (f->cache[slot].dict != row->dicts[field]) {
+        size_t size = row->dict_size[field];
+        f->cache[slot].dict = row->dicts[field];
+        if (f->cache[slot].n < size) {
+            free(f->cache[slot].index);
+            f->cache[slot].index = xmalloc(size);
+            f->cache[slot].n = size;
+        }
+        memset(f->cache[slot].index, -2, size);
+    }
+    int8_t *ip = &f->cache[slot].index[row->dict_index[field]];
+    if (*ip == -2) {
+        *ip = string_index(row, field, names, n);
+    }
+    return *ip;
 }
 
 /* Whether 'row' passes every filter of 'f'. */
@@ -506,21 +551,24 @@ cli_filter_match(const struct cli_filter *f, const struct flowlog_row *row)
     if (f->given[OPT_DIRECTION]) {
         static const char *const names[] = { "ingress", "egress",
                                              "unknown" };
-        int i = string_index(row, FL_DIRECTION, names, 3);
+        int i = cached_index(f, 0, row, FL_DIRECTION, names, 3);
         if (i < 0 || !f->directions[i]) {
             return false;
         }
     }
     if (f->given[OPT_VERDICT]) {
         static const char *const names[] = { "ACCEPT", "DROP" };
-        int i = string_index(row, FL_FILTER, names, 2);
+        int i = cached_index(f, 1, row, FL_FILTER, names, 2);
         if (i < 0 || !f->verdicts[i]) {
             return false;
         }
     }
     if (f->given[OPT_STATUS]) {
         static const char *const names[] = { "OK", "SKIPDATA", "NODATA" };
-        int i = string_index(row, FL_STATUS, names, 3);
+        /* A file without a status column holds OK records. */
+        int i = (flowlog_row_has(row, FL_STATUS)
+                 ? cached_index(f, 2, row, FL_STATUS, names, 3)
+                 : FL_STATUS_OK);
         if (i < 0 || !f->statuses[i]) {
             return false;
         }

@@ -46,6 +46,8 @@ struct cli_sources {
     size_t n;
     struct cli_source_options opts;
     struct sink_config *cfg;
+    char *buf;                  /* Holds the local file being read. */
+    size_t buf_size;
 };
 
 /* A file named by its snapshot's start holds records up to one interval
@@ -575,38 +577,47 @@ cli_sources_read(struct cli_sources *s, const struct cli_file *f,
         close(fd);
         return xasprintf("%s: %s", f->name, ovs_strerror(error));
     }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return xasprintf("%s: not a regular file", f->name);
+    }
 
-    size_t alloc = st.st_size + 1, len = 0;
-    char *buf = xmalloc(alloc);
-    for (;;) {
-        if (len == alloc) {
-            buf = x2nrealloc(buf, &alloc, 1);
-        }
-        ssize_t retval = read(fd, buf + len, alloc - len);
-        if (retval < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            int error = errno;
-            free(buf);
+    /* Read into one buffer, reused from file to file: fresh memory for
+     * each file (or mapping it) costs more in page faults than the copy
+     * costs. */
+    if (s->buf_size < (size_t) st.st_size + 1) {
+        free(s->buf);
+        s->buf_size = st.st_size + 1;
+        s->buf = xmalloc(s->buf_size);
+    }
+    size_t len = 0;
+    while (len < (size_t) st.st_size) {
+        ssize_t retval = read(fd, s->buf + len, st.st_size - len);
+        if (retval < 0 && errno == EINTR) {
+            continue;
+        } else if (retval <= 0) {
+            int error = retval ? errno : 0;
             close(fd);
             return xasprintf("%s: read error (%s)", f->name,
-                             ovs_strerror(error));
-        } else if (!retval) {
-            break;
+                             error ? ovs_strerror(error)
+                             : "the file shrank while it was read");
         }
         len += retval;
     }
     close(fd);
-    *data = buf;
+    *data = s->buf;
     *size = len;
     return NULL;
 }
 
+/* Releases what cli_sources_read() gave for 'f'. */
 void
-cli_sources_release(void *data, size_t size OVS_UNUSED)
+cli_sources_release(struct cli_sources *s, const struct cli_file *f,
+                    void *data, size_t size OVS_UNUSED)
 {
-    free(data);
+    if (s->sources[f->source].sink) {
+        free(data);
+    }
 }
 
 void
@@ -626,6 +637,7 @@ cli_sources_close(struct cli_sources *s)
         }
     }
     free(s->sources);
+    free(s->buf);
     if (s->cfg) {
         sink_config_unref(s->cfg);
     }

@@ -55,7 +55,8 @@ char *cli_sources_open(char **args, size_t n,
 char *cli_sources_list(struct cli_sources *, struct cli_file **, size_t *n);
 char *cli_sources_read(struct cli_sources *, const struct cli_file *,
                        void **data, size_t *size);
-void cli_sources_release(void *data, size_t size);
+void cli_sources_release(struct cli_sources *, const struct cli_file *,
+                         void *data, size_t size);
 void cli_sources_close(struct cli_sources *);
 void cli_files_free(struct cli_file *, size_t n);
 

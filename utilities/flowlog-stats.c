@@ -119,6 +119,12 @@ struct stats_top {
     size_t n_key;
     struct hmap groups;
     struct ds buf;              /* Scratch: a row's encoded key. */
+
+    /* A key of one string field from a Parquet dictionary: the group of
+     * each entry of the latest dictionary, found once per entry. */
+    uint64_t cache_dict;
+    struct top_group **cache;
+    size_t cache_size;
 };
 
 struct stats_top *
@@ -144,6 +150,7 @@ stats_top_destroy(struct stats_top *t)
         }
         hmap_destroy(&t->groups);
         ds_destroy(&t->buf);
+        free(t->cache);
         free(t);
     }
 }
@@ -183,24 +190,107 @@ encode_key(const enum flowlog_field *key, size_t n,
     }
 }
 
-void
-stats_top_add(struct stats_top *t, const struct flowlog_row *row)
+/* Hashes the key fields of 'row' as they are, without encoding them. */
+static uint32_t
+hash_row_key(const struct stats_top *t, const struct flowlog_row *row)
 {
-    encode_key(t->key, t->n_key, row, &t->buf);
+    uint32_t hash = 0;
 
-    uint32_t hash = hash_bytes(t->buf.string, t->buf.length, 0);
-    struct top_group *g;
-    HMAP_FOR_EACH_WITH_HASH (g, node, hash, &t->groups) {
-        if (g->key_len == t->buf.length
-            && !memcmp(g->key, t->buf.string, g->key_len)) {
-            goto found;
+    for (size_t i = 0; i < t->n_key; i++) {
+        enum flowlog_field f = t->key[i];
+        if (!flowlog_row_has(row, f)) {
+            hash = hash_add(hash, 0x9e3779b9);
+        } else if (flowlog_field_type(f) == FL_TYPE_STRING) {
+            hash = hash_bytes(row->strs[f], row->lens[f], hash);
+        } else {
+            hash = hash_uint64_basis(row->ints[f], hash);
         }
     }
+    return hash;
+}
+
+/* Whether encoded key 'p' is the key of 'row'. */
+static bool
+key_equals(const struct stats_top *t, const uint8_t *p,
+           const struct flowlog_row *row)
+{
+    for (size_t i = 0; i < t->n_key; i++) {
+        enum flowlog_field f = t->key[i];
+        uint8_t tag = *p++;
+
+        if (!flowlog_row_has(row, f)) {
+            if (tag) {
+                return false;
+            }
+        } else if (flowlog_field_type(f) == FL_TYPE_STRING) {
+            uint32_t len;
+            if (tag != 2) {
+                return false;
+            }
+            memcpy(&len, p, sizeof len);
+            if (len != row->lens[f]
+                || memcmp(p + sizeof len, row->strs[f], len)) {
+                return false;
+            }
+            p += sizeof len + len;
+        } else {
+            int64_t x;
+            if (tag != 1) {
+                return false;
+            }
+            memcpy(&x, p, sizeof x);
+            if (x != row->ints[f]) {
+                return false;
+            }
+            p += sizeof x;
+        }
+    }
+    return true;
+}
+
+static struct top_group *
+top_find(struct stats_top *t, const struct flowlog_row *row)
+{
+    uint32_t hash = hash_row_key(t, row);
+    struct top_group *g;
+
+    HMAP_FOR_EACH_WITH_HASH (g, node, hash, &t->groups) {
+        if (key_equals(t, g->key, row)) {
+            return g;
+        }
+    }
+    encode_key(t->key, t->n_key, row, &t->buf);
     g = xzalloc(sizeof *g + t->buf.length);
     g->key_len = t->buf.length;
     memcpy(g->key, t->buf.string, g->key_len);
     hmap_insert(&t->groups, &g->node, hash);
-found:
+    return g;
+}
+
+void
+stats_top_add(struct stats_top *t, const struct flowlog_row *row)
+{
+    enum flowlog_field f = t->key[0];
+    struct top_group *g;
+
+    if (t->n_key == 1 && flowlog_row_has(row, f) && row->dicts[f]) {
+        uint32_t idx = row->dict_index[f];
+        if (t->cache_dict != row->dicts[f]) {
+            t->cache_dict = row->dicts[f];
+            if (t->cache_size < row->dict_size[f]) {
+                free(t->cache);
+                t->cache_size = row->dict_size[f];
+                t->cache = xmalloc(t->cache_size * sizeof *t->cache);
+            }
+            memset(t->cache, 0, row->dict_size[f] * sizeof *t->cache);
+        }
+        g = t->cache[idx];
+        if (!g) {
+            g = t->cache[idx] = top_find(t, row);
+        }
+    } else {
+        g = top_find(t, row);
+    }
     g->records++;
     g->packets += row_int(row, FL_PACKETS);
     g->bytes += row_int(row, FL_BYTES);

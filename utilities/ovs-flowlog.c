@@ -531,7 +531,7 @@ read_files(struct cli_sources *sources, const struct cli_file *files,
             fail(error);
         }
         flowlog_reader_close(r);
-        cli_sources_release(data, size);
+        cli_sources_release(sources, f, data, size);
         progress.files++;
         progress_show(&progress, false);
     }

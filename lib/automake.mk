@@ -20,15 +20,17 @@ lib/flowlog.pb-c.c lib/flowlog.pb-c.h: lib/flowlog.proto
 	$(AM_V_GEN)$(MKDIR_P) lib && \
 	$(PROTOC_C) --c_out=$(builddir) -I$(srcdir) $(srcdir)/lib/flowlog.proto
 
-# Flow log files (rendering, deterministic gzip, Parquet, object keys), for
-# the exporter and the CLI.  Kept out of libflowlog.a, which is linked whole
+# Flow log files (rendering, deterministic gzip, Parquet, object keys, and
+# reading every format back), for the exporter and the CLI.  Kept out of libflowlog.a, which is linked whole
 # into ovs-vswitchd: it needs zlib.
 noinst_LIBRARIES += lib/libflowlog-file.a
 lib_libflowlog_file_a_SOURCES = \
 	lib/flowlog-file.c \
 	lib/flowlog-file.h \
 	lib/flowlog-parquet.c \
-	lib/flowlog-parquet.h
+	lib/flowlog-parquet.h \
+	lib/flowlog-reader.c \
+	lib/flowlog-reader.h
 lib_libflowlog_file_a_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS) $(LIBDEFLATE_CFLAGS)
 $(lib_libflowlog_file_a_OBJECTS): ovs/.flowlog-configured | ovs-libs
 

@@ -437,6 +437,43 @@ out:
     return error;
 }
 
+/* Creates in '*cfgp' a configuration of one credentials section,
+ * 'section', of type 'type' with 'keys', as if a file had them, checked
+ * as sink_config_load() checks a file; messages name 'origin' (e.g. "the
+ * environment") where they would name the file.  For readers whose
+ * credentials do not come from a file.  Returns NULL or an error
+ * message. */
+char *
+sink_config_create(const char *origin, const char *section,
+                   const char *type, const struct smap *keys,
+                   struct sink_config **cfgp)
+{
+    struct sink_config *cfg = xzalloc(sizeof *cfg);
+    struct smap_node *node;
+    char *error = NULL;
+
+    ovs_refcount_init(&cfg->ref_cnt);
+    cfg->file_name = xstrdup(origin);
+    shash_init(&cfg->sections);
+
+    struct section *s = section_get(cfg, section, 0);
+    s->creds.type = xstrdup(type);
+    SMAP_FOR_EACH (node, keys) {
+        smap_add(&s->creds.keys, node->key, node->value);
+        shash_add(&s->lines, node->key, (void *) (intptr_t) 0);
+    }
+    error = check_sections(cfg);
+    if (!error) {
+        error = parse_file_roots(cfg, SINK_FILE_ROOT_DEFAULT);
+    }
+    if (error) {
+        sink_config_destroy(cfg);
+        cfg = NULL;
+    }
+    *cfgp = cfg;
+    return error;
+}
+
 static void
 sink_config_destroy(struct sink_config *cfg)
 {

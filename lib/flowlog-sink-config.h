@@ -55,6 +55,10 @@ struct sink_config;
 char *sink_config_load(const char *file_name,
                            struct sink_config **)
     OVS_WARN_UNUSED_RESULT;
+char *sink_config_create(const char *origin, const char *section,
+                         const char *type, const struct smap *keys,
+                         struct sink_config **)
+    OVS_WARN_UNUSED_RESULT;
 struct sink_config *sink_config_ref(const struct sink_config *);
 void sink_config_unref(struct sink_config *);
 

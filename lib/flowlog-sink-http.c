@@ -121,8 +121,9 @@ write_cb(char *ptr, size_t size, size_t nmemb, void *resp_)
     struct sink_http_response *resp = resp_;
     size_t n = size * nmemb;
 
-    if (resp->body.length < MAX_BODY) {
-        ds_put_buffer(&resp->body, ptr, MIN(n, MAX_BODY - resp->body.length));
+    if (resp->body.length < resp->max_body) {
+        ds_put_buffer(&resp->body, ptr,
+                      MIN(n, resp->max_body - resp->body.length));
     }
     return n;
 }
@@ -170,6 +171,7 @@ sink_http_perform(struct sink_http *http,
     resp->error = NULL;
     smap_init(&resp->headers);
     ds_init(&resp->body);
+    resp->max_body = req->max_body ? req->max_body : MAX_BODY;
 
     /* Reset keeps the connection cache, so the connection stays alive. */
     curl_easy_reset(c);

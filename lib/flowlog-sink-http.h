@@ -36,6 +36,7 @@ struct sink_http_response {
     char *error;                /* If 'status' is 0: what went wrong. */
     struct smap headers;        /* Response headers, names lowercased. */
     struct ds body;             /* Start of the response body. */
+    size_t max_body;            /* How much of the body 'body' keeps. */
 };
 
 struct sink_http_request {
@@ -45,6 +46,11 @@ struct sink_http_request {
     const struct sink_body *body;   /* For PUT and POST, or NULL.  One
                                      * in a file is read as it is sent
                                      * (PUT only). */
+
+    /* How much of the response body to keep: 0 for the first 1 MiB
+     * (enough for any error document or listing page), SIZE_MAX for all
+     * of it (an object that is read). */
+    size_t max_body;
 
     /* For S3: AWS Signature V4, e.g. "aws:amz:kr1:s3", with these keys. */
     const char *aws_sigv4;

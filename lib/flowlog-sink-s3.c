@@ -236,6 +236,7 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
         .url = url,
         .headers = headers,
         .body = body,
+        .max_body = !strcmp(method, "GET") && key ? SIZE_MAX : 0,
         .aws_sigv4 = s->sigv4,
         .username = sink_cred(s->creds, "access-key"),
         .password = sink_cred(s->creds, "secret-key"),
@@ -244,7 +245,10 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
     curl_slist_free_all(headers);
 
     enum sink_status status;
-    char *code = s3_error_code(resp);
+    /* (The body of an object that was read is not an error document.) */
+    char *code = (!strcmp(method, "GET") && key && resp->status >= 200
+                  && resp->status <= 299
+                  ? xstrdup("") : s3_error_code(resp));
     if (!resp->status) {
         *reason = xasprintf("target %s: %s %s: %s", s->up.target, method,
                             url, resp->error);
@@ -273,6 +277,8 @@ s3_request(struct s3_sink *s, const char *method, const char *key,
                              ? ": does the bucket exist?"
                              : !strcmp(method, "DELETE")
                              ? ": the keys may not delete from this bucket"
+                             : !strcmp(method, "GET")
+                             ? ": the keys may not read this bucket"
                              : ": the keys may not write to this bucket"));
         status = SINK_CONFIG_ERROR;
     } else {
@@ -590,10 +596,107 @@ s3_delete(struct sink *sink, const char *key, char **reason)
     return status;
 }
 
+/* ListObjectsV2 in pages of 'page_size' keys (max-keys), each page after
+ * the continuation token of the one before.  The reply is a flat list of
+ * <Contents> elements: the few elements read here are found as the
+ * multipart upload's replies are, without an XML library. */
+static enum sink_status
+s3_list(struct sink *sink, const char *prefix, size_t page_size,
+        sink_list_func *cb, void *aux, char **reason)
+{
+    struct s3_sink *s = s3_sink_cast(sink);
+    char *full = xasprintf("%s%s", s->prefix, prefix);
+    char *escaped_prefix = sink_http_escape(full, false);
+    size_t skip = strlen(s->prefix);
+    char *token = NULL;
+    enum sink_status status;
+
+    for (;;) {
+        struct sink_http_response resp;
+        char *escaped_token = token ? sink_http_escape(token, false) : NULL;
+        /* Sorted by name: libcurl signs the query string as written. */
+        char *query = xasprintf("%s%s%slist-type=2&max-keys=%"PRIuSIZE
+                                "&prefix=%s",
+                                token ? "continuation-token=" : "",
+                                token ? escaped_token : "",
+                                token ? "&" : "", page_size, escaped_prefix);
+        status = s3_request(s, "GET", NULL, query, NULL, NULL, &resp,
+                            reason);
+        free(query);
+        free(escaped_token);
+        free(token);
+        token = NULL;
+        if (status != SINK_OK) {
+            sink_http_response_destroy(&resp);
+            break;
+        }
+
+        const char *p = ds_cstr(&resp.body);
+        size_t n = 0;
+        while ((p = strstr(p, "<Contents>"))) {
+            const char *end = strstr(p, "</Contents>");
+            if (!end) {
+                break;
+            }
+            char *contents = xmemdup0(p, end - p);
+            char *key = xml_element(contents, "Key");
+            char *size = xml_element(contents, "Size");
+            if (key) {
+                xml_unescape(key);
+                if (strlen(key) >= skip) {
+                    cb(aux, key + skip, size ? strtoull(size, NULL, 10) : 0);
+                }
+                n++;
+            }
+            free(key);
+            free(size);
+            free(contents);
+            p = end;
+        }
+        char *truncated = xml_element(ds_cstr(&resp.body), "IsTruncated");
+        bool more = truncated && !strcmp(truncated, "true");
+        free(truncated);
+        if (more) {
+            token = xml_element(ds_cstr(&resp.body),
+                                "NextContinuationToken");
+            if (token) {
+                xml_unescape(token);
+            } else {
+                *reason = xasprintf("target %s: a truncated listing without "
+                                    "NextContinuationToken", s->up.target);
+                status = SINK_UNAVAILABLE;
+            }
+        }
+        sink_http_response_destroy(&resp);
+        if (!token) {
+            break;
+        }
+    }
+    free(full);
+    free(escaped_prefix);
+    return status;
+}
+
+static enum sink_status
+s3_get(struct sink *sink, const char *key, struct ds *body, char **reason)
+{
+    struct sink_http_response resp;
+    enum sink_status status = s3_request(s3_sink_cast(sink), "GET", key,
+                                         NULL, NULL, NULL, &resp, reason);
+
+    if (status == SINK_OK) {
+        ds_swap(body, &resp.body);
+    }
+    sink_http_response_destroy(&resp);
+    return status;
+}
+
 const struct sink_class sink_s3_class = {
     .scheme = "s3",
     .open = s3_open,
     .close = s3_close,
     .put = s3_put,
     .delete = s3_delete,
+    .list = s3_list,
+    .get = s3_get,
 };

@@ -391,18 +391,22 @@ swift_authenticate(struct swift_sink *ss, char **reason)
     return status;
 }
 
-/* Sends 'method' for object 'key' with 'body' (or NULL) as body,
- * authenticating first if there is no token yet and once more on a 401. */
+/* Sends 'method' for object 'key' (NULL: for the container, with the
+ * query string 'query') with 'body' (or NULL) as body, authenticating
+ * first if there is no token yet and once more on a 401.  For a GET,
+ * stores the whole response body in 'out'. */
 static enum sink_status
-swift_object_request(struct swift_sink *ss, const char *method,
-                     const char *key, const struct sink_body *body,
-                     char **reason)
+swift_request(struct swift_sink *ss, const char *method, const char *key,
+              const char *query, const struct sink_body *body,
+              struct ds *out, char **reason)
 {
     uint64_t size = body ? body->size : 0;
     enum sink_status status = SINK_OK;
-    char *path = xasprintf("%s/%s%s", ss->container, ss->prefix, key);
+    char *path = (key ? xasprintf("%s/%s%s", ss->container, ss->prefix, key)
+                  : xstrdup(ss->container));
     char *escaped = sink_http_escape(path, true);
     char *url = NULL;
+    bool get = !strcmp(method, "GET");
     free(path);
 
     char md5[SINK_MD5_HEX_LEN + 1];
@@ -419,7 +423,8 @@ swift_object_request(struct swift_sink *ss, const char *method,
         }
 
         free(url);
-        url = xasprintf("%s/%s", ss->storage_url, escaped);
+        url = xasprintf("%s/%s%s%s", ss->storage_url, escaped,
+                        query ? "?" : "", query ? query : "");
         char *h = xasprintf("X-Auth-Token: %s", ss->token);
         struct curl_slist *headers = curl_slist_append(NULL, h);
         free(h);
@@ -436,6 +441,7 @@ swift_object_request(struct swift_sink *ss, const char *method,
             .url = url,
             .headers = headers,
             .body = body,
+            .max_body = get ? SIZE_MAX : 0,
         };
         struct sink_http_response resp;
         sink_http_perform(ss->http, &req, &resp);
@@ -461,16 +467,18 @@ swift_object_request(struct swift_sink *ss, const char *method,
             *reason = xasprintf("target %s: %s %s: forbidden (HTTP status "
                                 "403): the account may not %s container %s",
                                 ss->up.target, method, url,
-                                (!strcmp(method, "DELETE")
-                                 ? "delete from" : "write to"),
+                                (!strcmp(method, "DELETE") ? "delete from"
+                                 : get ? "read" : "write to"),
                                 ss->container);
             status = SINK_CONFIG_ERROR;
         } else if (resp.status == 404 && !strcmp(method, "DELETE")) {
             status = SINK_OK;   /* Already gone. */
         } else if (resp.status == 404) {
             *reason = xasprintf("target %s: %s %s: not found (HTTP status "
-                                "404): does container %s exist?",
-                                ss->up.target, method, url, ss->container);
+                                "404)%s%s%s", ss->up.target, method, url,
+                                get && key ? "" : ": does container ",
+                                get && key ? "" : ss->container,
+                                get && key ? "" : " exist?");
             status = SINK_CONFIG_ERROR;
         } else if (resp.status == 422 && !strcmp(method, "PUT")) {
             *reason = xasprintf("target %s: PUT %s: Swift received other "
@@ -490,6 +498,9 @@ swift_object_request(struct swift_sink *ss, const char *method,
             status = SINK_UNAVAILABLE;
         } else {
             status = SINK_OK;
+            if (get) {
+                ds_swap(out, &resp.body);
+            }
         }
         sink_http_response_destroy(&resp);
         if (!retry) {
@@ -505,15 +516,88 @@ static enum sink_status
 swift_put(struct sink *sink, const char *key, const struct sink_body *body,
           char **reason)
 {
-    return swift_object_request(swift_sink_cast(sink), "PUT", key, body,
-                                reason);
+    return swift_request(swift_sink_cast(sink), "PUT", key, NULL, body,
+                         NULL, reason);
 }
 
 static enum sink_status
 swift_delete(struct sink *sink, const char *key, char **reason)
 {
-    return swift_object_request(swift_sink_cast(sink), "DELETE", key,
-                                NULL, reason);
+    return swift_request(swift_sink_cast(sink), "DELETE", key, NULL, NULL,
+                         NULL, reason);
+}
+
+/* Lists the container in pages of 'page_size' names (format=json), each
+ * page after the last name of the one before (marker=). */
+static enum sink_status
+swift_list(struct sink *sink, const char *prefix, size_t page_size,
+           sink_list_func *cb, void *aux, char **reason)
+{
+    struct swift_sink *ss = swift_sink_cast(sink);
+    char *full = xasprintf("%s%s", ss->prefix, prefix);
+    char *escaped_prefix = sink_http_escape(full, false);
+    size_t skip = strlen(ss->prefix);
+    char *marker = NULL;
+    struct ds page = DS_EMPTY_INITIALIZER;
+    enum sink_status status;
+
+    for (;;) {
+        char *escaped_marker = marker ? sink_http_escape(marker, false)
+                                      : NULL;
+        char *query = xasprintf("format=json&limit=%"PRIuSIZE"%s%s"
+                                "&prefix=%s", page_size,
+                                marker ? "&marker=" : "",
+                                marker ? escaped_marker : "",
+                                escaped_prefix);
+        status = swift_request(ss, "GET", NULL, query, NULL, &page, reason);
+        free(query);
+        free(escaped_marker);
+        if (status != SINK_OK) {
+            break;
+        }
+
+        struct json *json = json_from_string(ds_cstr(&page));
+        if (json->type != JSON_ARRAY) {
+            *reason = xasprintf("target %s: listing container %s: the reply "
+                                "is not a JSON array", ss->up.target,
+                                ss->container);
+            json_destroy(json);
+            status = SINK_UNAVAILABLE;
+            break;
+        }
+        const struct json_array *a = json_array(json);
+        for (size_t i = 0; i < a->n; i++) {
+            const struct json *name = jget(a->elems[i], "name");
+            const struct json *bytes = jget(a->elems[i], "bytes");
+            const char *s = jstring(name);
+            if (!s) {
+                continue;       /* A "subdir" entry. */
+            }
+            free(marker);
+            marker = xstrdup(s);
+            if (strlen(s) >= skip) {
+                cb(aux, s + skip, (bytes && bytes->type == JSON_INTEGER
+                                   ? json_integer(bytes) : 0));
+            }
+        }
+        bool more = a->n >= page_size && marker;
+        json_destroy(json);
+        if (!more) {
+            break;
+        }
+    }
+    free(marker);
+    free(full);
+    free(escaped_prefix);
+    ds_destroy(&page);
+    return status;
+}
+
+static enum sink_status
+swift_get(struct sink *sink, const char *key, struct ds *body, char **reason)
+{
+    return swift_request(swift_sink_cast(sink), "GET", key, NULL, NULL, body,
+                         reason);
 }
 
 const struct sink_class sink_swift_class = {
@@ -522,4 +606,6 @@ const struct sink_class sink_swift_class = {
     .close = swift_close,
     .put = swift_put,
     .delete = swift_delete,
+    .list = swift_list,
+    .get = swift_get,
 };

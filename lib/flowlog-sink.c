@@ -121,6 +121,36 @@ sink_put(struct sink *sink, const char *key, const struct sink_body *body,
     return sink->class->put(sink, key, body, reason);
 }
 
+/* Lists the objects of 'sink' whose keys start with 'prefix' (see struct
+ * sink_class). */
+enum sink_status
+sink_list(struct sink *sink, const char *prefix, size_t page_size,
+          sink_list_func *cb, void *aux, char **reason)
+{
+    *reason = NULL;
+    if (!sink->class->list) {
+        *reason = xasprintf("target %s: %s:// targets cannot be listed",
+                            sink->target, sink->class->scheme);
+        return SINK_CONFIG_ERROR;
+    }
+    return sink->class->list(sink, prefix, MAX(page_size, 1), cb, aux,
+                             reason);
+}
+
+/* Reads object 'key' of 'sink' whole into 'body'. */
+enum sink_status
+sink_get(struct sink *sink, const char *key, struct ds *body, char **reason)
+{
+    *reason = NULL;
+    ds_clear(body);
+    if (!sink->class->get) {
+        *reason = xasprintf("target %s: %s:// objects cannot be read",
+                            sink->target, sink->class->scheme);
+        return SINK_CONFIG_ERROR;
+    }
+    return sink->class->get(sink, key, body, reason);
+}
+
 /* Reads 'n' bytes of 'body' from position 'pos' (relative to the body's
  * start) into 'buf'.  Returns 0 or a positive errno value (EIO if the file
  * is shorter than the body says). */

@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ds;
 struct sink_config;
 
 enum sink_status {
@@ -67,6 +68,10 @@ int sink_body_read(const struct sink_body *, uint64_t pos, void *buf,
 struct sink_body sink_body_slice(const struct sink_body *, uint64_t pos,
                                  uint64_t size);
 
+/* Called by sink_list() for each object: its key, relative to the
+ * target's directory or prefix, and its size in bytes. */
+typedef void sink_list_func(void *aux, const char *key, uint64_t size);
+
 /* A sink implementation, for one URL scheme. */
 struct sink_class {
     const char *scheme;         /* "file", "swift", "s3". */
@@ -90,6 +95,18 @@ struct sink_class {
     /* Removes object 'key'; one that does not exist is not an error. */
     enum sink_status (*delete)(struct sink *, const char *key,
                                    char **reason);
+
+    /* For readers (NULL in a class that cannot).  Calls 'cb' for each
+     * object whose key (relative to the target's directory or prefix)
+     * starts with 'prefix', in key order, asking the store for pages of
+     * at most 'page_size' keys, as many pages as it takes. */
+    enum sink_status (*list)(struct sink *, const char *prefix,
+                             size_t page_size, sink_list_func *cb,
+                             void *aux, char **reason);
+
+    /* Reads object 'key' whole into 'body' (cleared first). */
+    enum sink_status (*get)(struct sink *, const char *key,
+                            struct ds *body, char **reason);
 };
 
 /* The common part of every sink; implementations embed it first. */
@@ -107,6 +124,11 @@ enum sink_status sink_open(const char *target,
 void sink_close(struct sink *);
 enum sink_status sink_put(struct sink *, const char *key,
                           const struct sink_body *, char **reason);
+enum sink_status sink_list(struct sink *, const char *prefix,
+                           size_t page_size, sink_list_func *, void *aux,
+                           char **reason);
+enum sink_status sink_get(struct sink *, const char *key, struct ds *body,
+                          char **reason);
 char *sink_prefix(const char *slash);
 enum sink_status sink_probe(struct sink *,
                                          const char *system_id,

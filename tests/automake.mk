@@ -50,7 +50,8 @@ TESTSUITE_AT = \
 	tests/exporter-swift.at \
 	tests/exporter-keystone.at \
 	tests/exporter-vswitchd.at \
-	tests/exporter-faults.at
+	tests/exporter-faults.at \
+	tests/cli.at
 
 # tests/system-testsuite: root, veth, network namespaces.
 SYSTEM_TESTSUITE_AT = \
@@ -105,6 +106,7 @@ EXTRA_DIST += \
 	tests/flowlog-pcap-oracle.py \
 	tests/flowlog-udp.py \
 	tests/exporter-read.py \
+	tests/cli-fixture.py \
 	tests/flowlog-json.py \
 	tests/swift-sandbox.sh \
 	tests/swift-faults.py \
@@ -118,6 +120,7 @@ EXTRA_DIST += \
 	tests/spool-file.py \
 	tests/check-layout.py \
 	tests/parquet-read.mjs \
+	tests/report-check.mjs \
 	tests/package.json \
 	tests/package-lock.json
 

@@ -36,6 +36,34 @@ EXTRA_DIST += \
 	utilities/exporter/ovs-flowlog-exporter.8 \
 	utilities/exporter/flowlog-exporter.conf.sample
 
+# ovs-flowlog: reads flow log files (local, file://, swift://, s3://) for
+# people and scripts: cat, top, denied, scans, report --html.
+bin_PROGRAMS += utilities/ovs-flowlog
+utilities_ovs_flowlog_SOURCES = \
+	utilities/ovs-flowlog.c \
+	utilities/flowlog-filter.c \
+	utilities/flowlog-filter.h \
+	utilities/flowlog-report.c \
+	utilities/flowlog-report.h \
+	utilities/flowlog-source.c \
+	utilities/flowlog-source.h \
+	utilities/flowlog-stats.c \
+	utilities/flowlog-stats.h
+utilities_ovs_flowlog_CPPFLAGS = \
+	$(AM_CPPFLAGS) \
+	-DFLOWLOG_PACKAGE_STRING='"($(PACKAGE_NAME)) $(PACKAGE_VERSION)"'
+utilities_ovs_flowlog_LDADD = \
+	lib/libflowlog-sink.a lib/libflowlog-file.a lib/libflowlog.a \
+	$(OVS_LIBOPENVSWITCH) \
+	$(INIH_LIBS) $(ZLIB_LIBS) $(LIBDEFLATE_LIBS) $(LIBCURL_LIBS) \
+	$(LIBCRYPTO_LIBS)
+utilities_ovs_flowlog_LINK = $(OVS_LIBTOOL_LINK)
+EXTRA_utilities_ovs_flowlog_DEPENDENCIES = $(OVS_LIBOPENVSWITCH)
+$(utilities_ovs_flowlog_OBJECTS): ovs/.flowlog-configured | ovs-libs
+
+man_MANS += utilities/ovs-flowlog.1
+EXTRA_DIST += utilities/ovs-flowlog.1
+
 # Programs that link OVS's libopenvswitch.la do it through the OVS copy's
 # libtool, which knows that library's own dependencies (SSL, cap-ng, ...).
 OVS_LIBOPENVSWITCH = $(OVS_BUILDDIR)/lib/libopenvswitch.la

@@ -780,6 +780,8 @@ struct pq_values {
     size_t n_dict_alloc;
     uint64_t dict_id;           /* The chunk's dictionary, or 0. */
     uint32_t dict_n;            /* Its size. */
+    bool all_defined;           /* No NULL in the row group. */
+    bool all_dict;              /* Strings: every value from the dictionary. */
 };
 
 /* Identifies dictionaries for struct flowlog_row's 'dicts'. */
@@ -797,11 +799,14 @@ struct pq_file {
     struct pq_values *values;   /* One per column. */
     size_t *want;               /* Columns to decode, in order. */
     size_t n_want;
+    int *want_field;            /* For each of them: its field, */
+    const struct pq_values **want_values;   /* and its values. */
+    uint32_t group_present;     /* Fields never NULL in the row group. */
 
     /* Scratch of pq_load_column(), kept from page to page: pages are
      * large and freshly allocated memory costs page faults. */
     size_t n_scratch;
-    uint32_t *levels, *slens, *indices;
+    uint32_t *slens, *indices;
     int64_t *ints;
     size_t *sofs;
     size_t n_dict_scratch;
@@ -931,7 +936,8 @@ pq_file_destroy(struct pq_file *pq, size_t n_values)
     }
     free(pq->values);
     free(pq->want);
-    free(pq->levels);
+    free(pq->want_field);
+    free(pq->want_values);
     free(pq->slens);
     free(pq->indices);
     free(pq->ints);
@@ -1123,11 +1129,57 @@ rle_decode(const uint8_t *p, const uint8_t *end, int width, uint32_t *out,
                 value |= (uint32_t) p[b] << (8 * b);
             }
             p += value_bytes;
-            for (size_t k = 0; k < count && i < n; k++) {
-                out[i++] = value;
+            size_t take = MIN(count, n - i);
+            for (size_t k = 0; k < take; k++) {
+                out[i + k] = value;
             }
+            i += take;
         }
     }
+    return true;
+}
+
+/* Decodes 'n' definition levels of bit width 1 (RLE/bit-packed hybrid) at
+ * [p, end) into 'defined' (1 for a value, 0 for NULL) and counts the values
+ * in '*n_defined'.  Runs become memset(), as most pages have no NULL. */
+static bool
+levels_decode(const uint8_t *p, const uint8_t *end, uint8_t *defined,
+              size_t n, size_t *n_defined)
+{
+    size_t i = 0, count = 0;
+
+    while (i < n) {
+        struct tc_reader t = { .p = p, .end = end };
+        uint64_t header = tc_varint(&t);
+        if (t.error) {
+            return false;
+        }
+        p = t.p;
+        if (header & 1) {
+            size_t bytes = header >> 1;
+            if (bytes > (size_t) (end - p) || bytes > SIZE_MAX / 8) {
+                return false;
+            }
+            size_t take = MIN(bytes * 8, n - i);
+            for (size_t k = 0; k < take; k++) {
+                defined[i + k] = (p[k / 8] >> (k % 8)) & 1;
+                count += defined[i + k];
+            }
+            i += take;
+            p += bytes;
+        } else {
+            if (p >= end) {
+                return false;
+            }
+            size_t take = MIN(header >> 1, n - i);
+            uint8_t value = p[0] != 0;
+            memset(&defined[i], value, take);
+            count += value ? take : 0;
+            i += take;
+            p++;
+        }
+    }
+    *n_defined = count;
     return true;
 }
 
@@ -1272,7 +1324,6 @@ scratch_reserve(struct pq_file *pq, size_t n)
     if (n > pq->n_scratch) {
         pq->n_scratch = MAX(n, 2 * pq->n_scratch);
         n = pq->n_scratch;
-        pq->levels = xrealloc(pq->levels, n * sizeof *pq->levels);
         pq->slens = xrealloc(pq->slens, n * sizeof *pq->slens);
         pq->indices = xrealloc(pq->indices, n * sizeof *pq->indices);
         pq->ints = xrealloc(pq->ints, n * sizeof *pq->ints);
@@ -1321,6 +1372,8 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
         v->ints = xrealloc(v->ints, MAX(rows, 1) * sizeof *v->ints);
     }
     ds_clear(&v->storage);
+    v->all_defined = true;
+    v->all_dict = is_string;
 
     uint64_t ofs = (chunk->dict_page_offset >= 0
                     ? chunk->dict_page_offset : chunk->data_page_offset);
@@ -1387,16 +1440,13 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
                                      "truncated", column->name);
                 goto out;
             }
-            uint32_t *levels = pq->levels;
-            if (!rle_decode(p, p + len, 1, levels, n)) {
+            if (!levels_decode(p, p + len, defined, n, &n_defined)) {
                 error = reader_error(r, "column %s: definition levels are "
                                      "corrupt", column->name);
                 goto out;
             }
-            n_defined = 0;
-            for (size_t i = 0; i < n; i++) {
-                defined[i] = levels[i] != 0;
-                n_defined += defined[i];
+            if (n_defined != n) {
+                v->all_defined = false;
             }
             p += len;
         } else {
@@ -1408,6 +1458,7 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
         bool dense = n_defined == n;
         if (page.encoding == PQ_PLAIN) {
             int64_t *ints = dense && !is_string ? v->ints + row : pq->ints;
+            v->all_dict = false;
             if (!pq_plain(column->type, p, end, n_defined, ints,
                           &v->storage, pq->sofs, pq->slens)) {
                 error = reader_error(r, "column %s: data page is truncated",
@@ -1442,24 +1493,32 @@ pq_load_column(struct flowlog_reader *r, const struct pq_group *g,
                                      "corrupt", column->name);
                 goto out;
             }
+            uint32_t max_idx = 0;
             for (size_t k = 0; k < n_defined; k++) {
-                if (idx[k] >= n_dict) {
-                    error = reader_error(r, "column %s: dictionary index "
-                                         "%"PRIu32" out of range",
-                                         column->name, idx[k]);
-                    goto out;
-                }
+                max_idx = MAX(max_idx, idx[k]);
             }
-            for (size_t i = 0, k = 0; i < n; i++) {
-                if (!defined[i]) {
-                    continue;
+            if (n_defined && max_idx >= n_dict) {
+                error = reader_error(r, "column %s: dictionary index "
+                                     "%"PRIu32" out of range",
+                                     column->name, max_idx);
+                goto out;
+            }
+            if (dense && !is_string) {
+                for (size_t i = 0; i < n; i++) {
+                    v->ints[row + i] = pq->dict_ints[idx[i]];
                 }
-                if (!is_string) {
-                    v->ints[row + i] = pq->dict_ints[idx[k]];
-                } else if (!dense) {
-                    v->dict_idx[row + i] = idx[k];
+            } else if (!dense) {
+                for (size_t i = 0, k = 0; i < n; i++) {
+                    if (!defined[i]) {
+                        continue;
+                    }
+                    if (!is_string) {
+                        v->ints[row + i] = pq->dict_ints[idx[k]];
+                    } else {
+                        v->dict_idx[row + i] = idx[k];
+                    }
+                    k++;
                 }
-                k++;
             }
         } else {
             error = reader_error(r, "column %s: encoding %d is not read "
@@ -1498,9 +1557,14 @@ pq_next(struct flowlog_reader *r, char **errorp)
     if (!pq->loaded) {
         if (!pq->want) {
             pq->want = xmalloc(pq->n_columns * sizeof *pq->want);
+            pq->want_field = xmalloc(pq->n_columns * sizeof *pq->want_field);
+            pq->want_values = xmalloc(pq->n_columns
+                                      * sizeof *pq->want_values);
             for (size_t i = 0; i < pq->n_columns; i++) {
                 int f = r->col_field[i];
                 if (f >= 0 && r->wanted & FLOWLOG_FIELD_BIT(f)) {
+                    pq->want_field[pq->n_want] = f;
+                    pq->want_values[pq->n_want] = &pq->values[i];
                     pq->want[pq->n_want++] = i;
                 }
             }
@@ -1517,15 +1581,42 @@ pq_next(struct flowlog_reader *r, char **errorp)
 
     struct flowlog_row *row = &r->row;
     size_t i = pq->row++;
-    row->present = 0;
-    for (size_t k = 0; k < pq->n_want; k++) {
-        size_t c = pq->want[k];
-        int f = r->col_field[c];
-        const struct pq_values *v = &pq->values[c];
-        if (!v->defined[i]) {
-            continue;
+    if (i == 0) {
+        /* Per row group: the dictionaries of columns read only from them,
+         * and the fields that are never NULL. */
+        pq->group_present = 0;
+        for (size_t k = 0; k < pq->n_want; k++) {
+            size_t c = pq->want[k];
+            int f = r->col_field[c];
+            const struct pq_values *v = &pq->values[c];
+
+            if (v->all_defined) {
+                pq->group_present |= FLOWLOG_FIELD_BIT(f);
+            }
+            if (v->is_string && v->all_dict) {
+                row->dicts[f] = v->dict_id;
+                row->dict_size[f] = v->dict_n;
+            }
         }
-        if (v->is_string) {
+    }
+    row->present = pq->group_present;
+    for (size_t k = 0; k < pq->n_want; k++) {
+        int f = pq->want_field[k];
+        const struct pq_values *v = pq->want_values[k];
+        if (!v->all_defined) {
+            if (!v->defined[i]) {
+                continue;
+            }
+            row->present |= FLOWLOG_FIELD_BIT(f);
+        }
+        if (!v->is_string) {
+            row->ints[f] = v->ints[i];
+        } else if (v->all_dict) {
+            uint32_t idx = v->dict_idx[i];
+            row->strs[f] = v->storage.string + v->dofs[idx];
+            row->lens[f] = v->dlens[idx];
+            row->dict_index[f] = idx;
+        } else {
             uint32_t idx = v->dict_idx[i];
             if (idx != UINT32_MAX) {
                 row->strs[f] = v->storage.string + v->dofs[idx];
@@ -1538,10 +1629,7 @@ pq_next(struct flowlog_reader *r, char **errorp)
                 row->lens[f] = v->lens[i];
                 row->dicts[f] = 0;
             }
-        } else {
-            row->ints[f] = v->ints[i];
         }
-        row->present |= FLOWLOG_FIELD_BIT(f);
     }
     return 0;
 }

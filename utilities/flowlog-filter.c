@@ -56,6 +56,8 @@ static const char *const opt_names[N_OPTS] = {
 
 struct cli_filter {
     bool given[N_OPTS];
+    bool any_id;                /* One of OPT_INTERFACE to OPT_VPC given. */
+    bool any_but_status;        /* An option other than OPT_STATUS given. */
     struct sset ids[4];         /* OPT_INTERFACE to OPT_VPC. */
     struct cidr *cidrs[3];      /* OPT_ADDR to OPT_DST. */
     size_t n_cidrs[3];
@@ -238,6 +240,12 @@ cli_filter_add(struct cli_filter *f, const char *option, const char *value)
 
     ovs_assert(opt >= 0);
     f->given[opt] = true;
+    if (opt >= OPT_INTERFACE && opt <= OPT_VPC) {
+        f->any_id = true;
+    }
+    if (opt != OPT_STATUS) {
+        f->any_but_status = true;
+    }
     for (char *v = strtok_r(copy, ",", &save); v && !error;
          v = strtok_r(NULL, ",", &save), n++) {
         switch (opt) {
@@ -358,6 +366,7 @@ cli_filter_set_time(struct cli_filter *f, long long int since,
                     long long int until)
 {
     f->has_time = true;
+    f->any_but_status = true;
     f->since = since;
     f->until = until;
 }
@@ -385,7 +394,7 @@ cli_filter_fields(const struct cli_filter *f)
 {
     uint32_t fields = 0;
 
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; f->any_id && i < 4; i++) {
         if (f->given[OPT_INTERFACE + i]) {
             fields |= FLOWLOG_FIELD_BIT(id_fields[i]);
         }
@@ -479,9 +488,9 @@ string_index(const struct flowlog_row *row, enum flowlog_field field,
 /* string_index() through the cache 'slot' of 'f', for a value that comes
  * from a Parquet dictionary. */
 static int
-cached_index(const struct cli_filter *f_, int slot,
-             const struct flowlog_row *row, enum flowlog_field field,
-             const char *const names[], int n)
+cached_index__(const struct cli_filter *f_, int slot,
+               const struct flowlog_row *row, enum flowlog_field field,
+               const char *const names[], int n)
 {
     struct cli_filter *f = CONST_CAST(struct cli_filter *, f_);
 
@@ -505,11 +514,28 @@ cached_index(const struct cli_filter *f_, int slot,
     return *ip;
 }
 
-/* Whether 'row' passes every filter of 'f'. */
-bool
-cli_filter_match(const struct cli_filter *f, const struct flowlog_row *row)
+/* cached_index__(), with the common case (an entry of the same dictionary
+ * as the previous row's, already looked up) inline: it runs once per row. */
+static inline int
+cached_index(const struct cli_filter *f, int slot,
+             const struct flowlog_row *row, enum flowlog_field field,
+             const char *const names[], int n)
 {
-    for (int i = 0; i < 4; i++) {
+    if (flowlog_row_has(row, field) && row->dicts[field]
+        && f->cache[slot].dict == row->dicts[field]) {
+        int8_t i = f->cache[slot].index[row->dict_index[field]];
+        if (i != -2) {
+            return i;
+        }
+    }
+    return cached_index__(f, slot, row, field, names, n);
+}
+
+/* Whether 'row' passes the filters of 'f' other than --status. */
+static bool
+match_but_status(const struct cli_filter *f, const struct flowlog_row *row)
+{
+    for (int i = 0; f->any_id && i < 4; i++) {
         if (f->given[OPT_INTERFACE + i]
             && (!flowlog_row_has(row, id_fields[i])
                 || !sset_contains(&f->ids[i], row->strs[id_fields[i]]))) {
@@ -563,16 +589,6 @@ cli_filter_match(const struct cli_filter *f, const struct flowlog_row *row)
             return false;
         }
     }
-    if (f->given[OPT_STATUS]) {
-        static const char *const names[] = { "OK", "SKIPDATA", "NODATA" };
-        /* A file without a status column holds OK records. */
-        int i = (flowlog_row_has(row, FL_STATUS)
-                 ? cached_index(f, 2, row, FL_STATUS, names, 3)
-                 : FL_STATUS_OK);
-        if (i < 0 || !f->statuses[i]) {
-            return false;
-        }
-    }
     if (f->given[OPT_FLAGS]) {
         bool any = false;
         int64_t flags = (flowlog_row_has(row, FL_TCP_FLAGS)
@@ -591,6 +607,27 @@ cli_filter_match(const struct cli_filter *f, const struct flowlog_row *row)
         }
         if (flowlog_row_has(row, FL_TIMESTAMP_START)
             && row->ints[FL_TIMESTAMP_START] >= f->until) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Whether 'row' passes every filter of 'f'.  (It runs once per row, and
+ * most often with --status alone, the default of the statistics.) */
+bool
+cli_filter_match(const struct cli_filter *f, const struct flowlog_row *row)
+{
+    if (f->any_but_status && !match_but_status(f, row)) {
+        return false;
+    }
+    if (f->given[OPT_STATUS]) {
+        static const char *const names[] = { "OK", "SKIPDATA", "NODATA" };
+        /* A file without a status column holds OK records. */
+        int i = (flowlog_row_has(row, FL_STATUS)
+                 ? cached_index(f, 2, row, FL_STATUS, names, 3)
+                 : FL_STATUS_OK);
+        if (i < 0 || !f->statuses[i]) {
             return false;
         }
     }

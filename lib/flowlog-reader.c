@@ -204,6 +204,33 @@ set_columns(struct flowlog_reader *r, char **names, size_t n)
     }
 }
 
+/* Splits the record at 'r->pos', which ends at the newline 'nl' and has no
+ * quote, into cells in place, as csv_split() does, and moves past it. */
+static void
+csv_split_unquoted(struct flowlog_reader *r, char *nl, char **cells,
+                   size_t max, size_t *n)
+{
+    char *p = r->buf + r->pos;
+    size_t n_cells = 0;
+
+    for (;;) {
+        char *comma = memchr(p, ',', nl - p);
+        if (n_cells < max) {
+            cells[n_cells] = p;
+        }
+        n_cells++;
+        if (!comma) {
+            break;
+        }
+        *comma = '\0';
+        p = comma + 1;
+    }
+    *nl = '\0';
+    r->pos = nl + 1 - r->buf;
+    r->line++;
+    *n = MIN(n_cells, max);
+}
+
 /* Splits the CSV record (RFC 4180) at 'r->pos', which
  * csv_ensure_record() made sure ends in the buffer, into cells, in place:
  * unquotes them and NUL-terminates each.  Stores the start of each of at
@@ -219,22 +246,7 @@ csv_split(struct flowlog_reader *r, char **cells, size_t max, size_t *n,
     /* Fast path: a record without quotes. */
     char *nl = memchr(p, '\n', end - p);
     if (nl && !memchr(p, '"', nl - p)) {
-        for (;;) {
-            char *comma = memchr(p, ',', nl - p);
-            if (n_cells < max) {
-                cells[n_cells] = p;
-            }
-            n_cells++;
-            if (!comma) {
-                *nl = '\0';
-                break;
-            }
-            *comma = '\0';
-            p = comma + 1;
-        }
-        r->pos = nl + 1 - r->buf;
-        r->line++;
-        *n = MIN(n_cells, max);
+        csv_split_unquoted(r, nl, cells, max, n);
         return 0;
     }
 
@@ -349,23 +361,7 @@ csv_record(struct flowlog_reader *r, char **cells, size_t max, size_t *n,
     char *p = r->buf + r->pos;
     char *nl = p ? memchr(p, '\n', r->len - r->pos) : NULL;
     if (nl && !memchr(p, '"', nl - p)) {
-        size_t n_cells = 0;
-        for (;;) {
-            char *comma = memchr(p, ',', nl - p);
-            if (n_cells < max) {
-                cells[n_cells] = p;
-            }
-            n_cells++;
-            if (!comma) {
-                break;
-            }
-            *comma = '\0';
-            p = comma + 1;
-        }
-        *nl = '\0';
-        r->pos = nl + 1 - r->buf;
-        r->line++;
-        *n = MIN(n_cells, max);
+        csv_split_unquoted(r, nl, cells, max, n);
         return 0;
     }
 

@@ -465,6 +465,7 @@ handle_ack(const Flowlog__Ack *ack)
                 /* Acknowledged before we finished sending it again. */
                 return;
             }
+            VLOG_DBG("snapshot %"PRIu64" acknowledged", s->seq);
             ovs_list_remove(&s->node);
             queue_bytes -= s->bytes;
             queue_len--;

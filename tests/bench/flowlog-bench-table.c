@@ -149,6 +149,7 @@ flow_create(struct fl_binding *b)
     f->targets[0].binding = b;          /* Reference owned by the setup. */
     f->targets[0].direction = FL_DIR_EGRESS;
     f->targets[0].verdict = FL_VERDICT_ACCEPT;
+    f->targets[0].ct_zone = -1;         /* No conntrack merge. */
     return f;
 }
 

@@ -19,12 +19,15 @@
  * a bounded count.  Run it inside a network namespace of the benchmark.
  *
  *   flowlog-bench-udpgen IFACE SRC-MAC DST-MAC SRC-IP DST-IP SECONDS
- *                        MAX-PACKETS FIRST-INDEX
+ *                        MAX-PACKETS FIRST-INDEX [RATE [TUPLES]]
  *
  * Packet i (from FIRST-INDEX) has source port 1024 + i % 60000, destination
  * port 5000 + (i / 60000) % 100 and source address SRC-IP + i / 6000000, so
- * up to 6 million consecutive indexes are distinct 5-tuples.  Prints the
- * number of frames sent. */
+ * up to 6 million consecutive indexes are distinct 5-tuples.  RATE, if
+ * given and not 0, paces the frames to RATE per second (otherwise as fast
+ * as the socket takes them); TUPLES, if given and not 0, cycles over the
+ * TUPLES 5-tuples from FIRST-INDEX instead of making every frame a new
+ * one.  Prints the number of frames sent and the seconds it took. */
 
 #define _GNU_SOURCE 1
 #include <arpa/inet.h>
@@ -84,9 +87,9 @@ now(void)
 int
 main(int argc, char *argv[])
 {
-    if (argc != 9) {
+    if (argc < 9 || argc > 11) {
         fprintf(stderr, "usage: %s IFACE SRC-MAC DST-MAC SRC-IP DST-IP "
-                "SECONDS MAX-PACKETS FIRST-INDEX\n", argv[0]);
+                "SECONDS MAX-PACKETS FIRST-INDEX [RATE [TUPLES]]\n", argv[0]);
         return 2;
     }
     const char *ifname = argv[1];
@@ -101,8 +104,14 @@ main(int argc, char *argv[])
     double seconds = atof(argv[6]);
     unsigned long long max_packets = strtoull(argv[7], NULL, 10);
     unsigned long long first = strtoull(argv[8], NULL, 10);
+    double rate = argc > 9 ? atof(argv[9]) : 0;
+    unsigned long long tuples = argc > 10 ? strtoull(argv[10], NULL, 10) : 0;
     if (seconds <= 0 || seconds > 600 || max_packets > 100000000ULL) {
         fprintf(stderr, "SECONDS must be in (0, 600], MAX-PACKETS <= 1e8\n");
+        return 2;
+    }
+    if (rate < 0 || tuples > 6000000) {
+        fprintf(stderr, "RATE must be >= 0, TUPLES <= 6000000\n");
         return 2;
     }
 
@@ -158,8 +167,27 @@ main(int argc, char *argv[])
     double start = now(), deadline = start + seconds;
     while (sent < max_packets) {
         int n = max_packets - sent < BATCH ? max_packets - sent : BATCH;
+        if (rate > 0) {
+            /* Paced: the batch leaves when the previous frames are due. */
+            double due = start + sent / rate;
+            double t = now();
+            if (t >= deadline) {
+                break;
+            }
+            if (due > t) {
+                struct timespec ts = {
+                    .tv_sec = (time_t) (due - t),
+                    .tv_nsec = (long) ((due - t - (time_t) (due - t)) * 1e9),
+                };
+                nanosleep(&ts, NULL);
+            }
+            if (n > rate / 100 + 1) {
+                n = rate / 100 + 1;     /* At most 10 ms worth at once. */
+            }
+        }
         for (int k = 0; k < n; k++) {
-            unsigned long long j = i + k;
+            unsigned long long j = tuples ? first + (i - first + k) % tuples
+                                          : i + k;
             struct iphdr *ip = (struct iphdr *) (frames[k] + 14);
             struct udphdr *udp = (struct udphdr *) (ip + 1);
             ip->saddr = htonl(ntohl(src.s_addr) + j / 6000000);

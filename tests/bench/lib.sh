@@ -131,7 +131,8 @@ bench_median () {
 
 # Total CPU time of process PID, all threads, in nanoseconds.
 bench_cpu_ns () {
-    awk '{ s += $1 } END { printf "%d\n", s }' /proc/"$1"/task/*/schedstat 2>/dev/null
+    # %.0f: mawk's %d stops at 2^31 - 1 (2.1 s).
+    awk '{ s += $1 } END { printf "%.0f\n", s }' /proc/"$1"/task/*/schedstat 2>/dev/null
 }
 
 # RSS of PID in kB.

@@ -18,6 +18,7 @@ FUZZ_HARNESSES = \
 	tests/fuzz/fuzz-channel-vswitchd \
 	tests/fuzz/fuzz-spool \
 	tests/fuzz/fuzz-exporter-config \
+	tests/fuzz/fuzz-ovsdb-host \
 	tests/fuzz/fuzz-logger-options \
 	tests/fuzz/fuzz-s3 \
 	tests/fuzz/fuzz-swift \
@@ -55,6 +56,8 @@ tests_fuzz_fuzz_spool_SOURCES = \
 	utilities/exporter/exporter-spool.c
 tests_fuzz_fuzz_exporter_config_SOURCES = \
 	tests/fuzz/fuzz-exporter-config.c $(FUZZ_SINK_COMMON)
+tests_fuzz_fuzz_ovsdb_host_SOURCES = \
+	tests/fuzz/fuzz-ovsdb-host.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_logger_options_SOURCES = \
 	tests/fuzz/fuzz-logger-options.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_s3_SOURCES = tests/fuzz/fuzz-s3.c $(FUZZ_SINK_COMMON)
@@ -90,6 +93,11 @@ tests_fuzz_fuzz_channel_vswitchd_LDADD = \
 tests_fuzz_fuzz_channel_vswitchd_LINK = $(FUZZ_LINK)
 EXTRA_tests_fuzz_fuzz_channel_vswitchd_DEPENDENCIES = $(FUZZ_DEPS)
 $(tests_fuzz_fuzz_channel_vswitchd_OBJECTS): ovs/.flowlog-configured | ovs-libs
+tests_fuzz_fuzz_ovsdb_host_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_ovsdb_host_LDADD = $(tests_fuzz_fuzz_channel_vswitchd_LDADD)
+tests_fuzz_fuzz_ovsdb_host_LINK = $(FUZZ_LINK)
+EXTRA_tests_fuzz_fuzz_ovsdb_host_DEPENDENCIES = $(FUZZ_DEPS)
+$(tests_fuzz_fuzz_ovsdb_host_OBJECTS): ovs/.flowlog-configured | ovs-libs
 tests_fuzz_fuzz_spool_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_spool_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_spool_LINK = $(FUZZ_LINK)

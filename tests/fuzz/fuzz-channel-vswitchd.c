@@ -29,7 +29,6 @@
 #include "ofproto-flowlog/flowlog-channel.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
-#include "poll-loop.h"
 #include "stream.h"
 #include "util.h"
 

@@ -29,7 +29,9 @@
 #include <string.h>
 
 #include "lib/flowlog-config.h"
+#include "byte-order.h"
 #include "lib/flowlog-file.h"
+#include "lib/flowlog-msg.h"
 #include "lib/flowlog-reader.h"
 #include "lib/flowlog-record.h"
 #include "openvswitch/dynamic-string.h"
@@ -66,7 +68,7 @@ get_string(const uint8_t **data, size_t *size)
         return NULL;
     }
     size_t len = MIN(**data, *size - 1);
-    char *raw = xmemdup0(*data + 1, len);
+    char *raw = xmemdup0((const char *) *data + 1, len);
     *data += len + 1;
     *size -= len + 1;
     char *s = flowlog_utf8_xstrdup(raw);

@@ -34,7 +34,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct flowlog_logger_opts opts, again, copy;
-    char *s = xmemdup0(data, size);
+    char *s = xmemdup0((const char *) data, size);
     char *error;
 
     fuzz_init();

@@ -34,7 +34,7 @@
 #include "smap.h"
 #include "svec.h"
 #include "util.h"
-#include "vswitchd/vswitch-idl.h"
+#include "vswitch-idl.h"
 
 static void
 configure(const struct smap *other_config)

@@ -86,17 +86,17 @@ EXTRA_tests_fuzz_fuzz_channel_exporter_DEPENDENCIES = $(FUZZ_DEPS)
 $(tests_fuzz_fuzz_channel_exporter_OBJECTS): ovs/.flowlog-configured | ovs-libs
 tests_fuzz_fuzz_channel_vswitchd_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_channel_vswitchd_LDADD = \
-	ofproto-flowlog/libflowlog-hook.a lib/libflowlog.a \
+	flowlog-hook.o \
 	$(OVS_BUILDDIR)/ofproto/libofproto.la \
 	$(OVS_BUILDDIR)/lib/libsflow.la \
 	$(OVS_LIBOPENVSWITCH) $(FLOWLOG_VSWITCHD_LIBS)
 tests_fuzz_fuzz_channel_vswitchd_LINK = $(FUZZ_LINK)
-EXTRA_tests_fuzz_fuzz_channel_vswitchd_DEPENDENCIES = $(FUZZ_DEPS)
+EXTRA_tests_fuzz_fuzz_channel_vswitchd_DEPENDENCIES = $(FUZZ_DEPS) flowlog-hook.o
 $(tests_fuzz_fuzz_channel_vswitchd_OBJECTS): ovs/.flowlog-configured | ovs-libs
 tests_fuzz_fuzz_ovsdb_host_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_ovsdb_host_LDADD = $(tests_fuzz_fuzz_channel_vswitchd_LDADD)
 tests_fuzz_fuzz_ovsdb_host_LINK = $(FUZZ_LINK)
-EXTRA_tests_fuzz_fuzz_ovsdb_host_DEPENDENCIES = $(FUZZ_DEPS)
+EXTRA_tests_fuzz_fuzz_ovsdb_host_DEPENDENCIES = $(FUZZ_DEPS) flowlog-hook.o
 $(tests_fuzz_fuzz_ovsdb_host_OBJECTS): ovs/.flowlog-configured | ovs-libs
 tests_fuzz_fuzz_spool_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_spool_LDADD = $(FUZZ_LIBS)

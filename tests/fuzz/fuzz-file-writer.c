@@ -76,18 +76,28 @@ get_string(const uint8_t **data, size_t *size)
     return s;
 }
 
+/* The key must be the prefix, the partition's directories and a file
+ * name with the format's suffix: no identity adds a path level. */
 static void
 check_key(const struct flowlog_logger_opts *opts, const char *prefix,
           const char *logger, const char *system_id, long long int start)
 {
     char *key = flowlog_file_key(opts, prefix, logger, system_id, start);
     const char *suffix = flowlog_file_suffix(opts);
+    const char *rest = key;
 
-    /* The system-id never adds a path level, and the key ends in the
-     * format's suffix. */
-    ovs_assert(strlen(key) >= strlen(suffix));
-    ovs_assert(!strcmp(key + strlen(key) - strlen(suffix), suffix));
-    ovs_assert(!strstr(key, "//") && !strstr(key, "/../"));
+    if (prefix && prefix[0]) {
+        ovs_assert(!strncmp(key, prefix, strlen(prefix)));
+        rest += strlen(prefix);
+        ovs_assert(*rest++ == '/');
+    }
+    size_t n_slashes = 0;
+    for (const char *p = rest; *p; p++) {
+        n_slashes += *p == '/';
+    }
+    ovs_assert(n_slashes == (opts->partition == FL_PARTITION_DAY ? 3 : 4));
+    ovs_assert(strlen(rest) > strlen(suffix));
+    ovs_assert(!strcmp(rest + strlen(rest) - strlen(suffix), suffix));
     free(key);
 }
 

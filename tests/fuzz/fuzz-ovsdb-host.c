@@ -17,7 +17,7 @@
 /* The hook's keys of the Open_vSwitch table (ofproto-flowlog/
  * flowlog-ovsdb.c): host settings (flowlog-region, -verdict,
  * -neutron-tables, -max-records, ...) and loggers (flowlog-logger-NAME),
- * as fl_ovsdb_configure() applies them from other_config, with the
+ * as flowlog_reconfigure() applies them from other_config, with the
  * problems it reports.  Input: lines "KEY=VALUE" of other_config.  The
  * row has no bridges, so no Interface is configured: the Interface keys
  * (flowlog-loggers, flowlog-ct-zone, flowlog-ct-blocked-mark) are parsed
@@ -28,6 +28,7 @@
 
 #include <string.h>
 
+#include "ofproto-flowlog/flowlog.h"
 #include "ofproto-flowlog/flowlog-ovsdb.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovs-rcu.h"
@@ -44,7 +45,7 @@ configure(const struct smap *other_config)
     memset(&row, 0, sizeof row);
     smap_clone(&row.other_config, other_config);
     smap_init(&row.external_ids);
-    fl_ovsdb_configure(&row);
+    flowlog_reconfigure(&row);      /* As bridge.c calls it. */
     smap_destroy(&row.other_config);
     smap_destroy(&row.external_ids);
 }

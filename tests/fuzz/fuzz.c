@@ -31,7 +31,7 @@
 
 /* Once per process: log every level to /dev/null, so that the messages
  * that hostile input reaches are formatted (and checked) without flooding
- * the fuzzer's output. */
+ * the fuzzer's output, or to the console with FUZZ_VERBOSE set. */
 void
 fuzz_init(void)
 {
@@ -39,7 +39,8 @@ fuzz_init(void)
 
     if (!inited) {
         inited = true;
-        vlog_set_levels(NULL, VLF_CONSOLE, VLL_OFF);
+        vlog_set_levels(NULL, VLF_CONSOLE,
+                        getenv("FUZZ_VERBOSE") ? VLL_DBG : VLL_OFF);
         vlog_set_levels(NULL, VLF_SYSLOG, VLL_OFF);
         if (!vlog_set_log_file("/dev/null")) {
             vlog_set_levels(NULL, VLF_FILE, VLL_DBG);

@@ -90,7 +90,7 @@ tests_fuzz_fuzz_channel_vswitchd_LDADD = \
 	$(OVS_BUILDDIR)/ofproto/libofproto.la \
 	$(OVS_BUILDDIR)/lib/libsflow.la \
 	$(OVS_LIBOPENVSWITCH) $(FLOWLOG_VSWITCHD_LIBS)
-tests_fuzz_fuzz_channel_vswitchd_LINK = $(FUZZ_LINK)
+tests_fuzz_fuzz_channel_vswitchd_LINK = $(FUZZ_LINK) -Wl,--wrap=time_msec
 EXTRA_tests_fuzz_fuzz_channel_vswitchd_DEPENDENCIES = $(FUZZ_DEPS) flowlog-hook.o
 $(tests_fuzz_fuzz_channel_vswitchd_OBJECTS): ovs/.flowlog-configured | ovs-libs
 tests_fuzz_fuzz_ovsdb_host_CPPFLAGS = $(FUZZ_CPPFLAGS)

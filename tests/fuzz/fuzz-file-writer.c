@@ -188,8 +188,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ovs_assert(file_size == file.length);
 
     /* Read it back. */
+    char *name = xasprintf("written%s", flowlog_file_suffix(&opts));
     struct flowlog_reader *r = flowlog_reader_open(
-        "written", file.string, file.length, FLOWLOG_ALL_FIELDS, &error);
+        name, file.string, file.length, FLOWLOG_ALL_FIELDS, &error);
+    free(name);
     if (!r) {
         ovs_abort(0, "a file written from %"PRIuSIZE" records does not "
                   "read back: %s", n, error);

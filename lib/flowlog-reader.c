@@ -113,7 +113,10 @@ text_fill(struct flowlog_reader *r, char **errorp)
 
     if (!r->gzip) {
         size_t n = MIN(room, r->size - r->in_pos);
-        memcpy(r->buf + r->len, r->data + r->in_pos, n);
+        if (n) {
+            /* (An empty file may come as NULL.) */
+            memcpy(r->buf + r->len, r->data + r->in_pos, n);
+        }
         r->in_pos += n;
         r->len += n;
         r->eof = r->in_pos >= r->size;
@@ -1630,6 +1633,17 @@ pq_next(struct flowlog_reader *r, char **errorp)
     return 0;
 }
 
+/* Whether 'name' ends in ".jsonl" or ".jsonl.gz": the only hint the
+ * name gives, for an empty file, which has no bytes to tell. */
+static bool
+name_is_jsonl(const char *name)
+{
+    size_t n = strlen(name);
+
+    return ((n >= 6 && !strcmp(name + n - 6, ".jsonl"))
+            || (n >= 9 && !strcmp(name + n - 9, ".jsonl.gz")));
+}
+
 /* Opens a reader of the flow log file 'name' whose 'size' bytes are at
  * 'data' (which must stay there until flowlog_reader_close()), for the
  * fields whose bits are set in 'wanted' (FLOWLOG_FIELD_BIT).  On failure
@@ -1662,7 +1676,14 @@ flowlog_reader_open(const char *name, const void *data, size_t size,
             r->z.avail_in = size;
         }
         error = text_fill(r, errorp);
-        if (error == EOF) {
+        bool empty = error == EOF || (!error && r->eof && !r->len);
+        if (empty && name_is_jsonl(name)) {
+            /* JSON lines of no records: the file of a logger without
+             * records (flowlog-file.c writes nothing, or an empty gzip
+             * member). */
+            r->kind = KIND_JSONL;
+            return r;
+        } else if (error == EOF) {
             *errorp = reader_error(r, "empty file: no CSV header line or "
                                    "JSON object");
             error = EINVAL;

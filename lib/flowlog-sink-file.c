@@ -450,8 +450,10 @@ file_put(struct sink *sink, const char *key, const struct sink_body *body,
     for (uint64_t pos = 0; pos < body->size && status == SINK_OK; ) {
         size_t chunk = body->data ? body->size - pos
                                   : MIN(65536, body->size - pos);
-        const char *p = (const char *) body->data + pos;
-        if (!body->data) {
+        const char *p;
+        if (body->data) {
+            p = (const char *) body->data + pos;
+        } else {
             int error = sink_body_read(body, pos, buf, chunk);
             if (error) {
                 *reason = xasprintf("target %s: reading the file to upload "

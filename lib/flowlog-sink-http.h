@@ -66,6 +66,17 @@ void sink_http_perform(struct sink_http *,
                            struct sink_http_response *);
 void sink_http_response_destroy(struct sink_http_response *);
 
+/* For the fuzz harnesses of tests/fuzz/: a stand-in for the network that
+ * answers every request of every client in the process.  It returns the
+ * HTTP status (0 for a failed request, with '*error' set) and appends the
+ * response's header lines (each ending in a new-line) to 'headers' and its
+ * body to 'body', which then go through the same callbacks as libcurl's
+ * replies.  NULL (the default) restores libcurl. */
+typedef long sink_http_transport_func(const struct sink_http_request *,
+                                      struct ds *headers, struct ds *body,
+                                      char **error);
+void sink_http_set_transport(sink_http_transport_func *);
+
 const char *sink_http_header(const struct sink_http_response *,
                                  const char *name);
 

@@ -173,8 +173,11 @@ parse_cidr(const char *s, struct cidr *c)
         ok = str_to_int(slash + 1, 10, &plen) && plen >= 0 && plen <= 32;
     }
     ok = ok && cli_parse_ipv4(copy, &c->addr);
-    c->mask = plen ? UINT32_MAX << (32 - plen) : 0;
-    c->addr &= c->mask;
+    if (ok) {
+        /* Only for a valid length: shifting by 33 or more is undefined. */
+        c->mask = plen ? UINT32_MAX << (32 - plen) : 0;
+        c->addr &= c->mask;
+    }
     free(copy);
     return ok;
 }

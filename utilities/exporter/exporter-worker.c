@@ -39,12 +39,14 @@ struct job {
     long long int started;          /* time_msec() when a worker took it. */
 };
 
+/* Declared before what it guards: clang checks OVS_GUARDED_BY. */
+static struct ovs_mutex mutex = OVS_MUTEX_INITIALIZER;
+
 struct worker {
     pthread_t thread;
     struct job *job OVS_GUARDED_BY(mutex);  /* In progress, or NULL. */
 };
 
-static struct ovs_mutex mutex = OVS_MUTEX_INITIALIZER;
 static pthread_cond_t wakeup;       /* Signaled when 'queue' grows. */
 static struct ovs_list queue OVS_GUARDED_BY(mutex)
     = OVS_LIST_INITIALIZER(&queue);

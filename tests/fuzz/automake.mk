@@ -70,6 +70,10 @@ tests_fuzz_fuzz_cli_filter_SOURCES = \
 	utilities/flowlog-filter.c
 
 
+# OVS's libraries that the harnesses of ovs-vswitchd's end link come from
+# the "ovs-libs" step, as libopenvswitch.la does (utilities/automake.mk).
+$(OVS_BUILDDIR)/ofproto/libofproto.la $(OVS_BUILDDIR)/lib/libsflow.la: | ovs-libs
+
 # Per harness (automake needs each variable spelled out).  The exporter's
 # sources need its version string; ovs-vswitchd's end links the hook and
 # OVS's ofproto library as ovs-vswitchd does.

@@ -710,6 +710,35 @@ iface_ct_zone(const struct ovsrec_interface *iface)
     return zone;
 }
 
+/* Adds to 'attach' the loggers that other_config:flowlog-loggers of 'iface'
+ * names (separated by commas or spaces), and reports those that are not
+ * configured. */
+static void
+iface_named_loggers(const struct ovsrec_interface *iface, struct sset *attach)
+{
+    const char *names = smap_get(&iface->other_config, "flowlog-loggers");
+
+    if (!names) {
+        return;
+    }
+
+    char *copy = xstrdup(names);
+    char *save = NULL;
+    for (char *name = strtok_r(copy, ", ", &save); name;
+         name = strtok_r(NULL, ", ", &save)) {
+        if (!fl_logger_find(name)) {
+            char *msg = xasprintf("Interface %s other_config:"
+                                  "flowlog-loggers=%s: unknown logger "
+                                  "\"%s\"", iface->name, names, name);
+            iface_error(iface, msg);
+            free(msg);
+            continue;
+        }
+        sset_add(attach, name);
+    }
+    free(copy);
+}
+
 /* Collects the logging port of 'iface', whose external_ids are 'ext', into
  * 'ports', if any, and returns true if there is one. */
 static bool
@@ -720,26 +749,8 @@ iface_configure(const struct ovsrec_interface *iface,
     struct fl_binding **bindings = NULL;
     size_t n = 0;
 
-    const char *names = smap_get(&iface->other_config, "flowlog-loggers");
     struct sset attach = SSET_INITIALIZER(&attach);
-    if (names) {
-        char *copy = xstrdup(names);
-        char *save = NULL;
-        for (char *name = strtok_r(copy, ", ", &save); name;
-             name = strtok_r(NULL, ", ", &save)) {
-            struct fl_logger *l = fl_logger_find(name);
-            if (!l) {
-                char *msg = xasprintf("Interface %s other_config:"
-                                      "flowlog-loggers=%s: unknown logger "
-                                      "\"%s\"", iface->name, names, name);
-                iface_error(iface, msg);
-                free(msg);
-                continue;
-            }
-            sset_add(&attach, name);
-        }
-        free(copy);
-    }
+    iface_named_loggers(iface, &attach);
 
     struct uuid vpc, subnet;
     const char *s;
@@ -1254,6 +1265,45 @@ fl_ovsdb_problems(struct svec *errors, struct svec *warnings)
                  nodes[i]->key);
     }
     free(nodes);
+}
+
+/* Parses the flow log keys of Interface 'iface', whose external_ids are 'ext'
+ * (NULL if unknown), as a configuration parses those of a logging port, with
+ * the loggers configured now, and appends the problems found to 'errors' and
+ * 'warnings' (sorted), without changing the configuration in force or the
+ * problems that flowlog/show reports.  The part of the configuration that
+ * needs no bridge, for the fuzz harness of these keys. */
+void
+fl_ovsdb_check_interface(const struct ovsrec_interface *iface,
+                         const struct smap *ext,
+                         struct svec *errors, struct svec *warnings)
+{
+    struct sset attach = SSET_INITIALIZER(&attach);
+    size_t saved_n_ct_zones = n_ct_zones;
+
+    ovs_assert(smap_is_empty(&new_problems));
+    iface_check_keys(iface, ext);
+    iface_named_loggers(iface, &attach);
+    sset_destroy(&attach);
+    iface_ct_zone(iface);
+    n_ct_zones = saved_n_ct_zones;
+    if (ext) {
+        static const char *const id_keys[] = {
+            "iface-id", "vm-uuid", "subnet-id", "vpc-id",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(id_keys); i++) {
+            free(ext_id(iface, ext, id_keys[i]));
+        }
+    }
+
+    const struct smap_node **nodes = smap_sort(&new_problems);
+    size_t n = smap_count(&new_problems);
+    for (size_t i = 0; i < n; i++) {
+        svec_add(!strcmp(nodes[i]->value, "error") ? errors : warnings,
+                 nodes[i]->key);
+    }
+    free(nodes);
+    smap_clear(&new_problems);
 }
 
 /* Appends an "error: ..." or "warning: ..." line for each configuration

@@ -26,7 +26,9 @@
 #include <stdbool.h>
 
 struct ds;
+struct ovsrec_interface;
 struct ovsrec_open_vswitch;
+struct smap;
 struct svec;
 
 void fl_ovsdb_init(const char *remote);
@@ -36,5 +38,8 @@ bool fl_ovsdb_run(void);
 void fl_ovsdb_wait(void);
 void fl_ovsdb_format_errors(struct ds *);
 void fl_ovsdb_problems(struct svec *errors, struct svec *warnings);
+void fl_ovsdb_check_interface(const struct ovsrec_interface *,
+                              const struct smap *ext,
+                              struct svec *errors, struct svec *warnings);
 
 #endif /* flowlog-ovsdb.h */

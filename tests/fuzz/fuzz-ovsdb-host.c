@@ -18,10 +18,14 @@
  * flowlog-ovsdb.c): host settings (flowlog-region, -verdict,
  * -neutron-tables, -max-records, ...) and loggers (flowlog-logger-NAME),
  * as flowlog_reconfigure() applies them from other_config, with the
- * problems it reports.  Input: lines "KEY=VALUE" of other_config.  The
- * row has no bridges, so no Interface is configured: the Interface keys
- * (flowlog-loggers, flowlog-ct-zone, flowlog-ct-blocked-mark) are parsed
- * only for ports of a running bridge and are not reached here. */
+ * problems it reports; then the keys of an Interface (flowlog-loggers,
+ * flowlog-ct-zone, flowlog-ct-blocked-mark, unknown flowlog-* keys, and the
+ * identities of its external_ids) as a configuration parses those of a
+ * logging port with these loggers (fl_ovsdb_check_interface(): the row
+ * has no bridges, so attaching the port itself is not reached).  Input:
+ * lines "KEY=VALUE" of the Open_vSwitch row's other_config,
+ * "iface:KEY=VALUE" of the Interface's other_config and "ext:KEY=VALUE" of
+ * its external_ids. */
 
 #include <config.h>
 #include "tests/fuzz/fuzz.h"
@@ -54,14 +58,32 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct smap oc = SMAP_INITIALIZER(&oc);
+    struct ovsrec_interface iface;
+    struct smap ext = SMAP_INITIALIZER(&ext);
+    bool has_ext = false;
     struct ds line = DS_EMPTY_INITIALIZER;
 
     fuzz_init();
+    memset(&iface, 0, sizeof iface);
+    iface.name = CONST_CAST(char *, "vm1-tap");
+    smap_init(&iface.other_config);
     while (fuzz_split(&data, &size, "\n", &line)) {
-        char *eq = strchr(ds_cstr(&line), '=');
+        char *key = ds_cstr(&line);
+        struct smap *map = &oc;
+
+        if (!strncmp(key, "iface:", 6)) {
+            map = &iface.other_config;
+            key += 6;
+        } else if (!strncmp(key, "ext:", 4)) {
+            map = &ext;
+            has_ext = true;
+            key += 4;
+        }
+
+        char *eq = strchr(key, '=');
         if (eq) {
             *eq = '\0';
-            smap_replace(&oc, ds_cstr(&line), eq + 1);
+            smap_replace(map, key, eq + 1);
         }
     }
     ds_destroy(&line);
@@ -73,6 +95,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct ds s = DS_EMPTY_INITIALIZER;
     fl_ovsdb_problems(&errors, &warnings);
     fl_ovsdb_format_errors(&s);
+
+    fl_ovsdb_check_interface(&iface, has_ext ? &ext : NULL,
+                             &errors, &warnings);
+    smap_destroy(&iface.other_config);
+    smap_destroy(&ext);
+
     svec_destroy(&errors);
     svec_destroy(&warnings);
     ds_destroy(&s);

@@ -43,6 +43,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
 #include "ofproto-flowlog/flowlog.h"
 #include "ofproto-flowlog/flowlog-table.h"
 #include "timeval.h"
@@ -163,18 +164,14 @@ fl_frag_credit(const struct fl_frag_key *k, uint64_t n_packets,
     }
 }
 
-/* Whether later fragments credited to 'a' or 'b' (terminal flows, or
- * copies of them) would go to the same records. */
+/* Whether fragments credited to 'a' or to 'b' (terminal flows, or copies of
+ * them, of one address pair and protocol) would go to the same records:
+ * the same targets, and the same values of what their loggers' records
+ * depend on beyond ports and ICMP type and code. */
 static bool
-same_targets(const struct flowlog_flow *a, const struct flowlog_flow *b)
+same_records(const struct flowlog_flow *a, const struct flowlog_flow *b)
 {
-    struct fl_key ka = a->key, kb = b->key;
-
-    ka.src_port = ka.dst_port = kb.src_port = kb.dst_port = 0;
-    ka.icmp_type = ka.icmp_code = kb.icmp_type = kb.icmp_code = 0;
-    if (a->n_targets != b->n_targets || memcmp(&ka, &kb, sizeof ka)
-        || a->exclusion != b->exclusion
-        || a->ct_tracked != b->ct_tracked || a->ct_new != b->ct_new) {
+    if (a->n_targets != b->n_targets || a->exclusion != b->exclusion) {
         return false;
     }
     for (size_t i = 0; i < a->n_targets; i++) {
@@ -182,6 +179,23 @@ same_targets(const struct flowlog_flow *a, const struct flowlog_flow *b)
 
         if (x->binding != y->binding || x->direction != y->direction
             || x->verdict != y->verdict || x->ct_zone != y->ct_zone) {
+            return false;
+        }
+
+        const struct fl_opts *o = ovsrcu_get(struct fl_opts *,
+                                             &x->binding->logger->opts);
+        if (!o) {
+            continue;
+        }
+        if (o->key_rule && (a->key.rule_table != b->key.rule_table
+                            || a->key.rule_cookie != b->key.rule_cookie)) {
+            return false;
+        }
+        if (o->key_ct_zone && a->key.ct_zone != b->key.ct_zone) {
+            return false;
+        }
+        if (o->o.setup_only && (a->ct_tracked != b->ct_tracked
+                                || a->ct_new != b->ct_new)) {
             return false;
         }
     }
@@ -258,14 +272,14 @@ fl_frag_register(const struct fl_frag_key *k, struct flowlog_flow *f)
     ovs_mutex_lock(&fl_frag_mutex);
     struct fl_frag_entry *e = entry_get(k);
     if (e && e->source != f) {
-        if (e->flow && !same_targets(e->flow, f)) {
+        if (e->flow && !same_records(e->flow, f)) {
             e->ambiguous = ambiguous = true;
         }
         entry_set(e, f, flow_ref(f), &drop[0], &wait[0]);
     }
     e = entry_get(&later);
     if (e && e->source != f) {
-        if (e->flow && !same_targets(e->flow, f)) {
+        if (e->flow && !same_records(e->flow, f)) {
             e->ambiguous = ambiguous = true;
         }
         entry_set(e, f, later_copy(f), &drop[2], &wait[1]);

@@ -67,8 +67,8 @@ struct fl_frag_entry {
     struct fl_frag_key key;
     struct flowlog_flow *source;    /* The terminal pass registered, */
     struct flowlog_flow *flow;      /* ...and what this entry credits. */
-    bool ambiguous;                 /* Terminal passes of different targets
-                                     * registered (later fragments). */
+    bool ambiguous;                 /* Terminal passes of different records
+                                     * registered. */
     uint64_t packets, bytes;        /* Waiting for a terminal pass. */
     long long int used;             /* Last packet waiting. */
     long long int touched;          /* time_msec() of the last use. */
@@ -78,6 +78,8 @@ static struct ovs_mutex fl_frag_mutex = OVS_MUTEX_INITIALIZER;
 static struct hmap fl_frags OVS_GUARDED_BY(fl_frag_mutex)
     = HMAP_INITIALIZER(&fl_frags);
 
+/* Keys are hashed and compared as bytes: every key is made zeroed and
+ * copied with memcpy(), so that its padding is zero. */
 static uint32_t
 key_hash(const struct fl_frag_key *k)
 {
@@ -109,7 +111,7 @@ entry_get(const struct fl_frag_key *k) OVS_REQUIRES(fl_frag_mutex)
             return NULL;
         }
         e = xzalloc(sizeof *e);
-        e->key = *k;
+        memcpy(&e->key, k, sizeof e->key);  /* Padding too: see key_hash(). */
         hmap_insert(&fl_frags, &e->node, hash);
     }
     e->touched = time_msec();
@@ -262,10 +264,11 @@ fl_frag_register(const struct fl_frag_key *k, struct flowlog_flow *f)
 {
     struct flowlog_flow *drop[4] = { NULL, NULL, NULL, NULL };
     struct fl_frag_wait wait[2];
-    struct fl_frag_key later = *k;
+    struct fl_frag_key later;
     bool ambiguous = false;
 
     memset(wait, 0, sizeof wait);
+    memcpy(&later, k, sizeof later);
     later.tp_src = later.tp_dst = htons(0);
     later.later = true;
 
@@ -328,15 +331,4 @@ fl_frag_run(void)
     if (lost) {
         COVERAGE_ADD(flowlog_frag_unattributed, lost);
     }
-}
-
-size_t
-fl_frag_count(void)
-{
-    size_t n;
-
-    ovs_mutex_lock(&fl_frag_mutex);
-    n = hmap_count(&fl_frags);
-    ovs_mutex_unlock(&fl_frag_mutex);
-    return n;
 }

@@ -29,6 +29,7 @@
  * The terminal pass's own statistics, of the reassembled datagrams, are not
  * credited.  Fragments seen before their terminal pass registers wait. */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "openvswitch/types.h"
 
@@ -59,6 +60,5 @@ void fl_frag_credit(const struct fl_frag_key *, uint64_t n_packets,
                     uint64_t n_bytes, long long int used);
 void fl_frag_register(const struct fl_frag_key *, struct flowlog_flow *);
 void fl_frag_run(void);
-size_t fl_frag_count(void);
 
 #endif /* flowlog-frag.h */

@@ -9,6 +9,8 @@ FLOWLOG_HOOK_SOURCES = \
 	ofproto-flowlog/flowlog-table.h \
 	ofproto-flowlog/flowlog-ct.c \
 	ofproto-flowlog/flowlog-ct.h \
+	ofproto-flowlog/flowlog-frag.c \
+	ofproto-flowlog/flowlog-frag.h \
 	ofproto-flowlog/flowlog-xlate.c \
 	ofproto-flowlog/flowlog-xlate.h \
 	ofproto-flowlog/flowlog-snapshot.c \

@@ -28,6 +28,7 @@
 #include "ovs-atomic.h"
 
 struct fl_close_waiter;
+struct fl_frag_key;
 struct fl_record;
 struct flowlog_record;
 
@@ -58,6 +59,8 @@ struct flowlog_flow {
     uint8_t exclusion;          /* enum fl_exclusion. */
     bool ct_tracked, ct_new;
     uint16_t n_mirror_copies;
+    uint8_t frag;               /* enum fl_frag_role (flowlog-frag.h)... */
+    struct fl_frag_key *frag_key;   /* ...and its key, unless FL_FRAG_NONE. */
     size_t n_targets;
     struct fl_target {
         struct fl_binding *binding;   /* Holds a reference. */

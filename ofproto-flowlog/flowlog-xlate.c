@@ -31,10 +31,12 @@
 #include "flow.h"
 #include "hash.h"
 #include "ofproto-flowlog/flowlog.h"
+#include "ofproto-flowlog/flowlog-frag.h"
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-table.h"
 #include "ofproto/ofproto-dpif-rid.h"
 #include "ofproto/ofproto-dpif-xlate-cache.h"
+#include "ofproto/ofproto-provider.h"
 #include "ovs-thread.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"
@@ -75,6 +77,7 @@ flowlog_xlate_begin(struct flowlog_xlate *x, const struct ofproto *ofproto,
     x->pkt.tcp_flags = flow->tcp_flags;
     x->pkt.ct_state = flow->ct_state;
     x->pkt.ct_zone = flow->ct_zone;
+    x->frag_wire = x->frag_datagram = false;
 
     if (flow->recirc_id) {
         fl_rid_load(flow->recirc_id, x);
@@ -167,6 +170,29 @@ flowlog_xlate_mirror(struct flowlog_xlate *x, bool entering)
     }
 }
 
+/* Called as a pass freezes, before its recirculation id is chosen: the
+ * tag returned goes into the frozen state.  On the kernel datapath, ct()
+ * reassembles IPv4 fragments, and the passes after it see one packet per
+ * datagram, with the same flow key as an unfragmented packet.  A nonzero
+ * tag gives the recirculations of such datagrams ids of their own, so that
+ * the passes after them are datapath flows of reassembled datagrams only
+ * (flowlog-frag.h).  'conntracked': ct() ran in this pass. */
+uint8_t
+flowlog_xlate_freeze_tag(struct flowlog_xlate *x, bool conntracked)
+{
+    if (!x->active) {
+        return 0;
+    }
+    if (!x->frag_datagram && conntracked
+        && x->pkt.packet_type == htonl(PT_ETH)
+        && x->pkt.dl_type == htons(ETH_TYPE_IP)
+        && x->pkt.nw_frag & FLOW_NW_FRAG_ANY
+        && x->in.ofproto && !strcmp(x->in.ofproto->type, "system")) {
+        x->frag_wire = true;
+    }
+    return x->frag_wire || x->frag_datagram;
+}
+
 /* Called when a pass freezes (ct(table=N), recirculate, ...) under
  * 'recirc_id': its facts must reach the pass that resumes it. */
 void
@@ -176,7 +202,8 @@ flowlog_xlate_freeze(struct flowlog_xlate *x, uint32_t recirc_id)
         return;
     }
     x->frozen = true;
-    if (x->n_verdicts || x->n_outputs || x->n_real_outputs) {
+    if (x->n_verdicts || x->n_outputs || x->n_real_outputs
+        || x->frag_wire || x->frag_datagram) {
         fl_rid_store(recirc_id, x);
     }
 }
@@ -421,6 +448,59 @@ flowlog_xcache_push(struct xlate_cache *xcache,
     c->n_bytes = stats->n_bytes;
 }
 
+/* The fragment ledger's key of the packet of pass 'x': a fragment (its
+ * ports, unless it is a later fragment) or a reassembled datagram. */
+static struct fl_frag_key *
+frag_key_new(const struct flowlog_xlate *x)
+{
+    struct fl_frag_key *k = xzalloc(sizeof *k);
+
+    k->ofproto = x->in.ofproto;
+    k->in_port = x->in.ofp_port;
+    k->src = x->pkt.nw_src;
+    k->dst = x->pkt.nw_dst;
+    k->proto = x->pkt.nw_proto;
+    if (x->pkt.nw_frag & FLOW_NW_FRAG_LATER) {
+        k->later = true;
+    } else {
+        k->tp_src = x->pkt.tp_src;
+        k->tp_dst = x->pkt.tp_dst;
+    }
+    return k;
+}
+
+/* The end of a pass that freezes an IPv4 fragment after ct() on the kernel
+ * datapath: the last pass that sees it as on the wire.  Its datapath flow
+ * holds one fragment key (flowlog-frag.h) and credits the fragment ledger. */
+static void
+frag_wire_finish(const struct flowlog_xlate *x, struct flow_wildcards *wc,
+                 const struct dpif_flow_stats *resubmit_stats,
+                 struct xlate_cache *xcache,
+                 uint64_t skip_packets, uint64_t skip_bytes)
+{
+    struct fl_frag_key *k = frag_key_new(x);
+
+    mask_wc(x, wc, false);
+    if (resubmit_stats && resubmit_stats->n_packets) {
+        fl_frag_credit(k, resubmit_stats->n_packets, resubmit_stats->n_bytes,
+                       resubmit_stats->used);
+    }
+    if (xcache) {
+        struct flowlog_flow *f = xzalloc(sizeof *f);
+
+        ovs_refcount_init(&f->ref);
+        f->frag = FL_FRAG_WIRE;
+        f->frag_key = k;
+        atomic_store_relaxed(&f->skip_packets, skip_packets);
+        atomic_store_relaxed(&f->skip_bytes, skip_bytes);
+
+        struct xc_entry *entry = xlate_cache_add_entry(xcache, XC_FLOWLOG);
+        entry->flowlog = f;
+    } else {
+        free(k);
+    }
+}
+
 /* Called at the end of a pass.  A terminal pass that touches a logging port
  * gets a flowlog entry: credited now with the upcall packet
  * ('resubmit_stats'), later through the xlate cache with datapath stats. */
@@ -440,14 +520,26 @@ flowlog_xlate_finish(struct flowlog_xlate *x, struct flow_wildcards *wc,
         c->xcache = NULL;
     }
 
-    if (!x->active || x->frozen) {
+    if (!x->active) {
+        return;
+    }
+    if (x->frozen) {
+        if (x->frag_wire) {
+            frag_wire_finish(x, wc, resubmit_stats, xcache, skip_packets,
+                             skip_bytes);
+        }
         return;
     }
 
     struct fl_host *host = fl_host_get();
     struct flowlog_flow *f = build_flow(x, host, wc);
     if (!f) {
-        return;
+        if (!x->frag_datagram) {
+            return;
+        }
+        /* Nothing to log, but the fragments must know it. */
+        f = xzalloc(sizeof *f);
+        ovs_refcount_init(&f->ref);
     }
 
     bool ct_bits = false;
@@ -505,7 +597,14 @@ flowlog_xlate_finish(struct flowlog_xlate *x, struct flow_wildcards *wc,
         ds_destroy(&d);
     }
 
-    if (resubmit_stats && resubmit_stats->n_packets) {
+    if (x->frag_datagram) {
+        /* The fragments of these datagrams are credited as they were on
+         * the wire, by the pass with ct() (frag_wire_finish()); the
+         * reassembled datagrams themselves are not. */
+        f->frag = FL_FRAG_DATAGRAM;
+        f->frag_key = frag_key_new(x);
+        fl_frag_register(f->frag_key, f);
+    } else if (resubmit_stats && resubmit_stats->n_packets) {
         fl_flow_account(f, resubmit_stats->n_packets,
                         resubmit_stats->n_bytes, resubmit_stats->used);
     }
@@ -547,6 +646,14 @@ flowlog_flow_update(struct flowlog_flow *f,
             return;
         }
     }
+    if (OVS_UNLIKELY(f->frag != FL_FRAG_NONE)) {
+        if (f->frag == FL_FRAG_WIRE) {
+            fl_frag_credit(f->frag_key, n_packets, n_bytes, stats->used);
+        } else {
+            fl_frag_register(f->frag_key, f);
+        }
+        return;
+    }
     fl_flow_account(f, n_packets, n_bytes, stats->used);
 }
 
@@ -557,6 +664,7 @@ flowlog_flow_unref(struct flowlog_flow *f)
         for (size_t i = 0; i < f->n_targets; i++) {
             fl_binding_unref(f->targets[i].binding);
         }
+        free(f->frag_key);
         free(f);
     }
 }
@@ -568,6 +676,7 @@ struct fl_rid {
     uint32_t id;
     uint8_t n_outputs, n_verdicts;
     uint16_t n_real_outputs;
+    bool frag;                  /* Resumes a reassembled datagram. */
     struct flowlog_xport outputs[FLOWLOG_MAX_OUTPUTS];
     struct {
         uint32_t ofport;
@@ -600,6 +709,7 @@ fl_rid_store(uint32_t id, const struct flowlog_xlate *x)
     r->n_outputs = x->n_outputs;
     r->n_verdicts = x->n_verdicts;
     r->n_real_outputs = x->n_real_outputs;
+    r->frag = x->frag_wire || x->frag_datagram;
     memcpy(r->outputs, x->outputs, sizeof r->outputs);
     memcpy(r->verdicts, x->verdicts, sizeof r->verdicts);
 
@@ -607,6 +717,7 @@ fl_rid_store(uint32_t id, const struct flowlog_xlate *x)
     if (old && old->n_outputs == r->n_outputs
         && old->n_verdicts == r->n_verdicts
         && old->n_real_outputs == r->n_real_outputs
+        && old->frag == r->frag
         && !memcmp(old->outputs, r->outputs, sizeof r->outputs)
         && !memcmp(old->verdicts, r->verdicts, sizeof r->verdicts)) {
         free(r);
@@ -634,6 +745,7 @@ fl_rid_load(uint32_t id, struct flowlog_xlate *x)
         return false;
     }
     x->n_real_outputs += r->n_real_outputs;
+    x->frag_datagram |= r->frag;
     for (size_t i = 0; i < r->n_outputs && x->n_outputs < FLOWLOG_MAX_OUTPUTS;
          i++) {
         x->outputs[x->n_outputs++] = r->outputs[i];

@@ -24,6 +24,7 @@
 
 #include "ofproto-flowlog/flowlog-channel.h"
 #include "ofproto-flowlog/flowlog-ct.h"
+#include "ofproto-flowlog/flowlog-frag.h"
 #include "ofproto-flowlog/flowlog-ovsdb.h"
 #include "ofproto-flowlog/flowlog-ports.h"
 #include "ofproto-flowlog/flowlog-rotation.h"
@@ -87,6 +88,7 @@ flowlog_run(void)
     if (time_msec() >= next_gc) {
         next_gc = time_msec() + 1000;
         fl_rid_run();
+        fl_frag_run();
         HMAP_FOR_EACH (l, node, &fl_loggers) {
             fl_logger_gc_bindings(l);
         }

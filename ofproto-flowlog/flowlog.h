@@ -75,6 +75,10 @@ struct flowlog_xlate {
         uint8_t kind;
     } verdicts[FLOWLOG_MAX_VERDICTS];
     uint16_t n_mirror_copies;   /* Mirror outputs made in this pass. */
+    bool frag_wire;             /* Freezes an IPv4 fragment after ct() on the
+                                 * kernel datapath, which reassembles it. */
+    bool frag_datagram;         /* Resumes such a freeze: sees the
+                                 * reassembled datagram. */
 
     /* The packet as this pass received it (actions may rewrite 'flow'). */
     struct {
@@ -97,6 +101,7 @@ void flowlog_xlate_table(struct flowlog_xlate *, uint8_t table_id,
 void flowlog_xlate_output(struct flowlog_xlate *, const struct ofproto *,
                           ofp_port_t);
 void flowlog_xlate_mirror(struct flowlog_xlate *, bool entering);
+uint8_t flowlog_xlate_freeze_tag(struct flowlog_xlate *, bool conntracked);
 void flowlog_xlate_freeze(struct flowlog_xlate *, uint32_t recirc_id);
 void flowlog_xlate_finish(struct flowlog_xlate *, struct flow_wildcards *,
                           const struct dpif_flow_stats *,

@@ -59,7 +59,8 @@ BUILD_ASSERT_DECL(sizeof(struct fl_record) <= 72);
 
 /* An interval's records live in blocks that it frees with itself, newest
  * first.  Blocks double from FL_BLOCK_MIN records up to FL_BLOCK_MAX, so
- * that an interval with few records stays small. */
+ * that an interval with few records stays small; the largest fills 64
+ * pages that malloc() takes from mmap() (with its 16 bytes of header). */
 struct fl_record_block {
     struct fl_record_block *next;
     size_t n;                   /* Records in use. */
@@ -67,7 +68,8 @@ struct fl_record_block {
     struct fl_record records[];
 };
 #define FL_BLOCK_MIN 16
-#define FL_BLOCK_MAX 4096
+#define FL_BLOCK_MAX ((256 * 1024 - 16 - sizeof(struct fl_record_block)) \
+                      / sizeof(struct fl_record))
 
 /* Returns room for a new record of 'iv'. */
 static struct fl_record *

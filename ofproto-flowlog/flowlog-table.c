@@ -255,8 +255,8 @@ fl_record_size(void)
 }
 
 /* The memory a record takes in ovs-vswitchd: its place in a block of
- * records and its share of the interval's cmap (buckets of 64 bytes for 5 entries, between 42% and
- * 85% full: 24 bytes in the middle). */
+ * records and its share of the interval's cmap (buckets of 64 bytes for 5
+ * entries, between 42% and 85% full: 24 bytes in the middle). */
 size_t
 fl_record_memory(void)
 {
@@ -269,6 +269,31 @@ key_hash(const struct fl_binding *b, const struct fl_key *k)
     BUILD_ASSERT_DECL(sizeof *k % 4 == 0);
     return hash_words((const uint32_t *) k, sizeof *k / 4,
                       hash_pointer(b, 0));
+}
+
+/* Returns key_hash() of 'key', the record key of target 't' under 'opts'.
+ * That key depends only on the flow and the target, which do not change,
+ * and on which extended fields 'opts' key by: the hash is kept in 't'
+ * tagged with those, so that a datapath flow's later statistics pushes
+ * need not hash its key again. */
+static uint32_t
+target_hash(const struct fl_target *t_, const struct fl_key *key,
+            const struct fl_opts *opts)
+{
+    struct fl_target *t = CONST_CAST(struct fl_target *, t_);
+    uint64_t tag = (1ULL << 35 | (uint64_t) opts->key_icmp << 34
+                    | (uint64_t) opts->key_rule << 33
+                    | (uint64_t) opts->key_ct_zone << 32);
+    uint64_t cached;
+
+    atomic_read_relaxed(&t->key_hash, &cached);
+    if (OVS_LIKELY((cached & ~(uint64_t) UINT32_MAX) == tag)) {
+        return cached;
+    }
+
+    uint32_t hash = key_hash(t->binding, key);
+    atomic_store_relaxed(&t->key_hash, tag | hash);
+    return hash;
 }
 
 static void
@@ -405,12 +430,11 @@ offset_in(const struct fl_interval *iv, long long int wall)
  * first packet of a 5-tuple without conntrack). */
 static void
 interval_add(struct fl_interval *iv, const struct fl_opts *opts,
-             struct fl_binding *b, const struct fl_key *k,
+             struct fl_binding *b, const struct fl_key *k, uint32_t hash,
              uint32_t attrs, uint8_t flags,
              uint64_t n_packets, uint64_t n_bytes, long long int wall,
              bool first_only)
 {
-    uint32_t hash = key_hash(b, k);
     uint32_t off = offset_in(iv, wall);
     struct fl_record *r = record_find(iv, b, k, hash);
 
@@ -506,7 +530,8 @@ filter_keeps(const struct fl_opts *opts, uint8_t verdict)
  * that 'wall' falls in. */
 static void
 account(struct fl_binding *b, const struct fl_opts *opts,
-        const struct fl_key *key, uint32_t attrs, uint8_t flags,
+        const struct fl_key *key, uint32_t hash, uint32_t attrs,
+        uint8_t flags,
         uint64_t packets, uint64_t bytes, long long int wall,
         bool first_only)
 {
@@ -514,7 +539,8 @@ account(struct fl_binding *b, const struct fl_opts *opts,
     struct fl_interval *iv = pick_interval(set, wall);
 
     if (iv) {
-        interval_add(iv, opts, b, key, attrs, flags, packets, bytes, wall,
+        interval_add(iv, opts, b, key, hash, attrs, flags, packets, bytes,
+                     wall,
                      first_only);
     }
 }
@@ -613,8 +639,8 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
                                   first_only)) {
             continue;
         }
-        account(b, opts, &key, flow_attrs(f), f->flags, packets, bytes, wall,
-                first_only);
+        account(b, opts, &key, target_hash(t, &key, opts), flow_attrs(f),
+                f->flags, packets, bytes, wall, first_only);
     }
 }
 
@@ -701,7 +727,8 @@ fl_pending_account(struct fl_pending *p, uint8_t verdict)
 
     if (opts && filter_keeps(opts, verdict)) {
         p->key.verdict = verdict;
-        account(b, opts, &p->key, p->attrs, p->flags, p->packets,
+        account(b, opts, &p->key, key_hash(b, &p->key), p->attrs, p->flags,
+                p->packets,
                 p->bytes, p->wall, p->first_only);
     }
     fl_binding_unref(b);

@@ -69,6 +69,8 @@ struct flowlog_flow {
         uint8_t direction;
         uint8_t verdict;
         int32_t ct_zone;              /* The port's conntrack zone, or -1. */
+        atomic_uint64_t key_hash;     /* Its record key's hash, tagged
+                                       * (flowlog-table.c), or 0. */
     } targets[];
 };
 

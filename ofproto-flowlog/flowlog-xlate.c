@@ -293,6 +293,7 @@ add_targets(struct flowlog_flow **fp, size_t *allocated,
         t->direction = direction;
         t->verdict = verdict;
         t->ct_zone = port->ct_zone;
+        atomic_init(&t->key_hash, 0);   /* (Growth leaves it unset.) */
     }
 }
 

@@ -247,6 +247,25 @@ flowlog_field_value(enum flowlog_field f, const struct flowlog_record *rec,
     }
 }
 
+/* Appends 'x' in decimal to 'out', as "%"PRId64 would, without printf():
+ * a record has up to a dozen integers, and a file millions of records. */
+static void
+put_int64(struct ds *out, int64_t x)
+{
+    char buf[24];
+    char *p = buf + sizeof buf;
+    uint64_t u = x < 0 ? -(uint64_t) x : x;
+
+    do {
+        *--p = '0' + u % 10;
+        u /= 10;
+    } while (u);
+    if (x < 0) {
+        *--p = '-';
+    }
+    ds_put_buffer(out, p, buf + sizeof buf - p);
+}
+
 /* Appends the value of field 'f' of 'rec' to 'out' as text, unformatted (no
  * quoting).  Returns false, appending nothing, if the value is "not
  * applicable". */
@@ -262,17 +281,18 @@ flowlog_field_format(enum flowlog_field f, const struct flowlog_record *rec,
     if (fields[f].type == FL_TYPE_STRING) {
         ds_put_buffer(out, v.string, v.length);
     } else {
-        ds_put_format(out, "%"PRId64, v.integer);
+        put_int64(out, v.integer);
     }
     return true;
 }
 
-/* RFC 4180: quote a cell that holds a comma, quote, CR or LF. */
+/* RFC 4180: quote a cell that holds a comma, quote, CR or LF.  's' is
+ * 'n' bytes long and NUL-terminated. */
 static void
-csv_put_cell(struct ds *out, const char *s)
+csv_put_cell(struct ds *out, const char *s, size_t n)
 {
     if (!s[strcspn(s, ",\"\r\n")]) {
-        ds_put_cstr(out, s);
+        ds_put_buffer(out, s, n);
         return;
     }
     ds_put_char(out, '"');
@@ -302,19 +322,22 @@ flowlog_csv_record(struct ds *out, const enum flowlog_field *f, size_t n,
                    const struct flowlog_record *rec,
                    const struct flowlog_context *ctx)
 {
-    struct ds cell = DS_EMPTY_INITIALIZER;
-
     for (size_t i = 0; i < n; i++) {
+        struct flowlog_value v;
+
         if (i) {
             ds_put_char(out, ',');
         }
-        ds_clear(&cell);
-        if (flowlog_field_format(f[i], rec, ctx, &cell)) {
-            csv_put_cell(out, ds_cstr(&cell));
+        if (!flowlog_field_value(f[i], rec, ctx, &v)) {
+            continue;
+        }
+        if (fields[f[i]].type == FL_TYPE_STRING) {
+            csv_put_cell(out, v.string, v.length);
+        } else {
+            put_int64(out, v.integer);
         }
     }
     ds_put_char(out, '\n');
-    ds_destroy(&cell);
 }
 
 /* How JSON writes the value of field 'f' of 'rec', which is formatted into
@@ -343,7 +366,9 @@ flowlog_json_record(struct ds *out, const enum flowlog_field *f, size_t n,
         if (i) {
             ds_put_char(out, ',');
         }
-        ds_put_format(out, "\"%s\":", flowlog_field_name(f[i]));
+        ds_put_char(out, '"');
+        ds_put_cstr(out, flowlog_field_name(f[i]));
+        ds_put_cstr(out, "\":");
         switch (json_field_format(f[i], rec, ctx, &cell)) {
         case JSON_KIND_NULL:
             ds_put_cstr(out, "null");

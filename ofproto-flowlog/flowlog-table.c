@@ -20,8 +20,9 @@
  * revalidator dump before they close).  A record is found lock-free in a
  * cmap and updated with relaxed atomics; only inserting a new key takes the
  * interval's mutex, which is also where capacity and the host-wide bound
- * are enforced.  A record costs sizeof(struct fl_record) plus its cmap
- * slot. */
+ * are enforced.  A record costs sizeof(struct fl_record), in blocks of
+ * records that the interval frees with itself (no malloc() header or
+ * rounding per record), plus its cmap slot. */
 
 #include <config.h>
 #include "ofproto-flowlog/flowlog-table.h"
@@ -33,6 +34,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"
+#include "unaligned.h"
 
 VLOG_DEFINE_THIS_MODULE(flowlog_table);
 
@@ -40,24 +42,188 @@ struct fl_record {
     struct cmap_node node;
     struct fl_binding *binding; /* Reference held by the interval's ivport. */
     struct fl_key key;
+
+    /* The OR of the tcp_flags classes counted here (bits 0-7) and, for
+     * flowlog/dump --fields when the logger does not key by them, the
+     * extended attributes of the most recent flow counted here (bits 8-31,
+     * an attrs_intern() id). */
+    atomic_uint32_t flags_attrs;
+
     atomic_uint64_t packets;
     atomic_uint64_t bytes;
     atomic_uint32_t first;      /* ms since interval start. */
     atomic_uint32_t last;
-    atomic_uint8_t flags;
-
-    /* The extended attributes of the most recent flow counted here, for
-     * flowlog/dump --fields when the logger does not key by them.  (Each is
-     * stored on its own: concurrent flows may leave a mix.)  They take the
-     * padding after 'flags' and 8 bytes: on 64-bit hosts the record is 88
-     * bytes, which is still one 96-byte malloc() chunk, as 80 was. */
-    atomic_uint8_t seen_rule_table;
-    atomic_uint8_t seen_icmp_type;
-    atomic_uint8_t seen_icmp_code;
-    atomic_uint16_t seen_ct_zone;
-    atomic_uint64_t seen_rule_cookie;   /* ovs_be64. */
 };
-BUILD_ASSERT_DECL(sizeof(struct fl_record) <= 88);
+BUILD_ASSERT_DECL(sizeof(struct fl_key) == 28);
+BUILD_ASSERT_DECL(sizeof(struct fl_record) <= 72);
+
+/* An interval's records live in blocks that it frees with itself, newest
+ * first.  Blocks double from FL_BLOCK_MIN records up to FL_BLOCK_MAX, so
+ * that an interval with few records stays small; the largest fills 64
+ * pages that malloc() takes from mmap() (with its 16 bytes of header). */
+struct fl_record_block {
+    struct fl_record_block *next;
+    size_t n;                   /* Records in use. */
+    size_t size;                /* Records allocated. */
+    struct fl_record records[];
+};
+#define FL_BLOCK_MIN 16
+#define FL_BLOCK_MAX ((256 * 1024 - 16 - sizeof(struct fl_record_block)) \
+                      / sizeof(struct fl_record))
+
+/* Returns room for a new record of 'iv'. */
+static struct fl_record *
+record_alloc(struct fl_interval *iv)
+    OVS_REQUIRES(iv->mutex)
+{
+    struct fl_record_block *blk = iv->blocks;
+
+    if (!blk || blk->n >= blk->size) {
+        size_t size = blk ? MIN(blk->size * 2, FL_BLOCK_MAX) : FL_BLOCK_MIN;
+
+        blk = xmalloc(sizeof *blk + size * sizeof blk->records[0]);
+        blk->next = iv->blocks;
+        blk->n = 0;
+        blk->size = size;
+        iv->blocks = blk;
+    }
+    return &blk->records[blk->n++];
+}
+
+/* The extended attributes of a flow that a record key may leave out (rule,
+ * ICMP type and code, conntrack zone), interned host-wide: a record keeps
+ * those of its most recent flow as a 24-bit id beside its tcp_flags, not
+ * in 13 bytes of its own.  Distinct sets are few in practice (rules times
+ * zones); they are never freed, and past FL_ATTRS_MAX of them a record
+ * keeps none (id 0: flowlog/dump --fields then shows no rule). */
+struct fl_attrs {
+    struct cmap_node node;
+    uint32_t id;
+    uint8_t rule_table;
+    uint8_t icmp_type;
+    uint8_t icmp_code;
+    uint16_t ct_zone;
+    ovs_be64 rule_cookie;
+};
+
+#define FL_ATTRS_PAGE 1024
+#define FL_ATTRS_MAX (1u << 20)     /* Fits in 24 bits. */
+struct fl_attrs_page {
+    OVSRCU_TYPE(struct fl_attrs *) attrs[FL_ATTRS_PAGE];
+};
+
+static struct cmap attrs_map = CMAP_INITIALIZER;
+static struct ovs_mutex attrs_mutex = OVS_MUTEX_INITIALIZER;
+static uint32_t n_attrs OVS_GUARDED_BY(attrs_mutex);
+static OVSRCU_TYPE(struct fl_attrs_page *)
+    attrs_pages[FL_ATTRS_MAX / FL_ATTRS_PAGE];
+
+static uint32_t
+attrs_hash(const struct fl_key *k)
+{
+    uint32_t hash = hash_add(0, (k->rule_table | k->icmp_type << 8
+                                 | k->icmp_code << 16));
+    hash = hash_add(hash, k->ct_zone);
+    hash = hash_add(hash, (OVS_FORCE uint32_t) k->rule_cookie.hi);
+    hash = hash_add(hash, (OVS_FORCE uint32_t) k->rule_cookie.lo);
+    return hash_finish(hash, 16);
+}
+
+static bool
+attrs_equal(const struct fl_attrs *a, const struct fl_key *k)
+{
+    return (a->rule_table == k->rule_table
+            && a->icmp_type == k->icmp_type
+            && a->icmp_code == k->icmp_code
+            && a->ct_zone == k->ct_zone
+            && a->rule_cookie == get_32aligned_be64(&k->rule_cookie));
+}
+
+static struct fl_attrs *
+attrs_find(const struct fl_key *k, uint32_t hash)
+{
+    struct fl_attrs *a;
+
+    CMAP_FOR_EACH_WITH_HASH (a, node, hash, &attrs_map) {
+        if (attrs_equal(a, k)) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the id of the extended attributes in flow key 'k', or 0 if there
+ * are FL_ATTRS_MAX - 1 others already. */
+static uint32_t
+attrs_intern(const struct fl_key *k)
+{
+    uint32_t hash = attrs_hash(k);
+    struct fl_attrs *a = attrs_find(k, hash);
+
+    if (a) {
+        return a->id;
+    }
+
+    ovs_mutex_lock(&attrs_mutex);
+    a = attrs_find(k, hash);
+    if (!a && n_attrs < FL_ATTRS_MAX - 1) {
+        uint32_t id = ++n_attrs;
+        struct fl_attrs_page *page = ovsrcu_get_protected(
+            struct fl_attrs_page *, &attrs_pages[id / FL_ATTRS_PAGE]);
+
+        if (!page) {
+            page = xzalloc(sizeof *page);
+            ovsrcu_set(&attrs_pages[id / FL_ATTRS_PAGE], page);
+        }
+        a = xmalloc(sizeof *a);
+        a->id = id;
+        a->rule_table = k->rule_table;
+        a->icmp_type = k->icmp_type;
+        a->icmp_code = k->icmp_code;
+        a->ct_zone = k->ct_zone;
+        a->rule_cookie = get_32aligned_be64(&k->rule_cookie);
+        ovsrcu_set(&page->attrs[id % FL_ATTRS_PAGE], a);
+        cmap_insert(&attrs_map, &a->node, hash);
+    } else if (!a) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 1);
+        VLOG_WARN_RL(&rl, "%u distinct sets of rule, ICMP type and code "
+                     "and conntrack zone: flowlog/dump --fields shows none "
+                     "for records of further ones", FL_ATTRS_MAX - 1);
+    }
+    ovs_mutex_unlock(&attrs_mutex);
+    return a ? a->id : 0;
+}
+
+/* Returns the extended attributes with 'id', or NULL. */
+static const struct fl_attrs *
+attrs_get(uint32_t id)
+{
+    struct fl_attrs_page *page;
+
+    if (!id || id >= FL_ATTRS_MAX) {
+        return NULL;
+    }
+    page = ovsrcu_get(struct fl_attrs_page *,
+                      &attrs_pages[id / FL_ATTRS_PAGE]);
+    return page ? ovsrcu_get(struct fl_attrs *,
+                             &page->attrs[id % FL_ATTRS_PAGE]) : NULL;
+}
+
+/* Returns the id of the extended attributes of 'f', interning them the
+ * first time. */
+static uint32_t
+flow_attrs(const struct flowlog_flow *f_)
+{
+    struct flowlog_flow *f = CONST_CAST(struct flowlog_flow *, f_);
+    uint32_t id;
+
+    atomic_read_relaxed(&f->attrs, &id);
+    if (OVS_UNLIKELY(!id)) {
+        id = attrs_intern(&f->key);
+        atomic_store_relaxed(&f->attrs, id);
+    }
+    return id;
+}
 
 /* Per (interval, logging port) state. */
 struct fl_ivport {
@@ -88,14 +254,13 @@ fl_record_size(void)
     return sizeof(struct fl_record);
 }
 
-/* The memory a record takes in ovs-vswitchd: its allocation (glibc's
- * malloc() adds an 8-byte header and rounds to 16 bytes) and its share of
- * the interval's cmap (buckets of 64 bytes for 5 entries, between 42% and
- * 85% full: 24 bytes in the middle). */
+/* The memory a record takes in ovs-vswitchd: its place in a block of
+ * records and its share of the interval's cmap (buckets of 64 bytes for 5
+ * entries, between 42% and 85% full: 24 bytes in the middle). */
 size_t
 fl_record_memory(void)
 {
-    return ROUND_UP(sizeof(struct fl_record) + 8, 16) + 24;
+    return sizeof(struct fl_record) + 24;
 }
 
 static uint32_t
@@ -104,6 +269,31 @@ key_hash(const struct fl_binding *b, const struct fl_key *k)
     BUILD_ASSERT_DECL(sizeof *k % 4 == 0);
     return hash_words((const uint32_t *) k, sizeof *k / 4,
                       hash_pointer(b, 0));
+}
+
+/* Returns key_hash() of 'key', the record key of target 't' under 'opts'.
+ * That key depends only on the flow and the target, which do not change,
+ * and on which extended fields 'opts' key by: the hash is kept in 't'
+ * tagged with those, so that a datapath flow's later statistics pushes
+ * need not hash its key again. */
+static uint32_t
+target_hash(const struct fl_target *t_, const struct fl_key *key,
+            const struct fl_opts *opts)
+{
+    struct fl_target *t = CONST_CAST(struct fl_target *, t_);
+    uint64_t tag = (1ULL << 35 | (uint64_t) opts->key_icmp << 34
+                    | (uint64_t) opts->key_rule << 33
+                    | (uint64_t) opts->key_ct_zone << 32);
+    uint64_t cached;
+
+    atomic_read_relaxed(&t->key_hash, &cached);
+    if (OVS_LIKELY((cached & ~(uint64_t) UINT32_MAX) == tag)) {
+        return cached;
+    }
+
+    uint32_t hash = key_hash(t->binding, key);
+    atomic_store_relaxed(&t->key_hash, tag | hash);
+    return hash;
 }
 
 static void
@@ -149,11 +339,11 @@ fl_interval_destroy(struct fl_interval *iv)
         return;
     }
 
-    struct fl_record *r;
-    size_t n = 0;
-    CMAP_FOR_EACH (r, node, &iv->records) {
-        free(r);
-        n++;
+    size_t n = cmap_count(&iv->records);
+    struct fl_record_block *blk, *next;
+    for (blk = iv->blocks; blk; blk = next) {
+        next = blk->next;
+        free(blk);
     }
     atomic_sub_relaxed(&fl_n_records, n - iv->n_released, &(uint64_t) {0});
 
@@ -240,12 +430,11 @@ offset_in(const struct fl_interval *iv, long long int wall)
  * first packet of a 5-tuple without conntrack). */
 static void
 interval_add(struct fl_interval *iv, const struct fl_opts *opts,
-             struct fl_binding *b, const struct fl_key *k,
-             const struct fl_key *seen, uint8_t flags,
+             struct fl_binding *b, const struct fl_key *k, uint32_t hash,
+             uint32_t attrs, uint8_t flags,
              uint64_t n_packets, uint64_t n_bytes, long long int wall,
              bool first_only)
 {
-    uint32_t hash = key_hash(b, k);
     uint32_t off = offset_in(iv, wall);
     struct fl_record *r = record_find(iv, b, k, hash);
 
@@ -282,20 +471,14 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
                              ? opts->o.capacity : max_records);
                 }
             } else {
-                r = xmalloc(sizeof *r);
+                r = record_alloc(iv);
                 r->binding = b;
                 r->key = *k;
+                atomic_init(&r->flags_attrs, attrs << 8);
                 atomic_init(&r->packets, 0);
                 atomic_init(&r->bytes, 0);
                 atomic_init(&r->first, off);
                 atomic_init(&r->last, off);
-                atomic_init(&r->flags, 0);
-                atomic_init(&r->seen_rule_table, seen->rule_table);
-                atomic_init(&r->seen_icmp_type, seen->icmp_type);
-                atomic_init(&r->seen_icmp_code, seen->icmp_code);
-                atomic_init(&r->seen_ct_zone, seen->ct_zone);
-                atomic_init(&r->seen_rule_cookie,
-                            (OVS_FORCE uint64_t) seen->rule_cookie);
                 cmap_insert(&iv->records, &r->node, hash);
                 p->n_keys++;
                 atomic_add_relaxed(&fl_n_records, 1, &(uint64_t) {0});
@@ -321,17 +504,17 @@ interval_add(struct fl_interval *iv, const struct fl_opts *opts,
 
     atomic_add_relaxed(&r->packets, n_packets, &(uint64_t) {0});
     atomic_add_relaxed(&r->bytes, n_bytes, &(uint64_t) {0});
-    if (flags) {
-        atomic_or_relaxed(&r->flags, flags, &(uint8_t) {0});
-    }
     atomic_min_u32(&r->first, off);
     atomic_max_u32(&r->last, off);
-    atomic_store_relaxed(&r->seen_rule_table, seen->rule_table);
-    atomic_store_relaxed(&r->seen_icmp_type, seen->icmp_type);
-    atomic_store_relaxed(&r->seen_icmp_code, seen->icmp_code);
-    atomic_store_relaxed(&r->seen_ct_zone, seen->ct_zone);
-    atomic_store_relaxed(&r->seen_rule_cookie,
-                         (OVS_FORCE uint64_t) seen->rule_cookie);
+
+    /* Usually neither the flags nor the attributes change: one read. */
+    uint32_t cur, new;
+    atomic_read_relaxed(&r->flags_attrs, &cur);
+    while ((new = attrs << 8 | (cur & 0xff) | flags) != cur
+           && !atomic_compare_exchange_weak_relaxed(&r->flags_attrs, &cur,
+                                                    new)) {
+        continue;
+    }
 }
 
 static bool
@@ -347,7 +530,8 @@ filter_keeps(const struct fl_opts *opts, uint8_t verdict)
  * that 'wall' falls in. */
 static void
 account(struct fl_binding *b, const struct fl_opts *opts,
-        const struct fl_key *key, const struct fl_key *seen, uint8_t flags,
+        const struct fl_key *key, uint32_t hash, uint32_t attrs,
+        uint8_t flags,
         uint64_t packets, uint64_t bytes, long long int wall,
         bool first_only)
 {
@@ -355,7 +539,8 @@ account(struct fl_binding *b, const struct fl_opts *opts,
     struct fl_interval *iv = pick_interval(set, wall);
 
     if (iv) {
-        interval_add(iv, opts, b, key, seen, flags, packets, bytes, wall,
+        interval_add(iv, opts, b, key, hash, attrs, flags, packets, bytes,
+                     wall,
                      first_only);
     }
 }
@@ -444,7 +629,7 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
         }
         if (!opts->key_rule) {
             key.rule_table = 0;
-            key.rule_cookie = 0;
+            key.rule_cookie.hi = key.rule_cookie.lo = 0;
         }
         if (!opts->key_ct_zone) {
             key.ct_zone = 0;
@@ -454,8 +639,8 @@ fl_flow_account(const struct flowlog_flow *f, uint64_t n_packets,
                                   first_only)) {
             continue;
         }
-        account(b, opts, &key, &f->key, f->flags, packets, bytes, wall,
-                first_only);
+        account(b, opts, &key, target_hash(t, &key, opts), flow_attrs(f),
+                f->flags, packets, bytes, wall, first_only);
     }
 }
 
@@ -481,6 +666,7 @@ pending_push(const struct fl_target *t, const struct fl_key *key,
     p->binding = fl_binding_ref(t->binding);
     p->key = *key;
     p->flow_key = f->key;
+    p->attrs = flow_attrs(f);
     p->flags = f->flags;
     p->first_only = first_only;
     p->ct_zone = t->ct_zone;
@@ -541,7 +727,8 @@ fl_pending_account(struct fl_pending *p, uint8_t verdict)
 
     if (opts && filter_keeps(opts, verdict)) {
         p->key.verdict = verdict;
-        account(b, opts, &p->key, &p->flow_key, p->flags, p->packets,
+        account(b, opts, &p->key, key_hash(b, &p->key), p->attrs, p->flags,
+                p->packets,
                 p->bytes, p->wall, p->first_only);
     }
     fl_binding_unref(b);
@@ -615,7 +802,7 @@ record_from_key(struct flowlog_record *out, const struct fl_key *k)
     out->icmp_type = k->icmp_type;
     out->icmp_code = k->icmp_code;
     out->rule_table = k->rule_table;
-    out->rule_cookie = k->rule_cookie;
+    out->rule_cookie = get_32aligned_be64(&k->rule_cookie);
     out->ct_zone = k->ct_zone;
 }
 
@@ -640,8 +827,7 @@ static void
 record_get(const struct fl_interval *iv, const struct fl_record *r,
            struct flowlog_record *out)
 {
-    uint32_t first, last;
-    uint8_t flags;
+    uint32_t first, last, flags;
 
     memset(out, 0, sizeof *out);
     record_from_key(out, &r->key);
@@ -653,8 +839,9 @@ record_get(const struct fl_interval *iv, const struct fl_record *r,
                         &out->bytes);
     atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->first, &first);
     atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->last, &last);
-    atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->flags, &flags);
-    out->tcp_flags = flags;
+    atomic_read_relaxed(&CONST_CAST(struct fl_record *, r)->flags_attrs,
+                        &flags);
+    out->tcp_flags = flags & 0xff;
     out->first_ms = iv->start + first;
     out->last_ms = iv->start + last;
 }
@@ -667,20 +854,21 @@ record_get_seen(const struct fl_record *r, const struct fl_opts *opts,
                 struct flowlog_record *out)
 {
     struct fl_record *rw = CONST_CAST(struct fl_record *, r);
+    const struct fl_attrs *a;
+    uint32_t flags_attrs;
 
+    atomic_read_relaxed(&rw->flags_attrs, &flags_attrs);
+    a = attrs_get(flags_attrs >> 8);
     if (!opts->key_rule) {
-        uint64_t cookie;
-
-        atomic_read_relaxed(&rw->seen_rule_table, &out->rule_table);
-        atomic_read_relaxed(&rw->seen_rule_cookie, &cookie);
-        out->rule_cookie = (OVS_FORCE ovs_be64) cookie;
+        out->rule_table = a ? a->rule_table : 0;
+        out->rule_cookie = a ? a->rule_cookie : OVS_BE64_MAX;
     }
-    if (!opts->key_icmp) {
-        atomic_read_relaxed(&rw->seen_icmp_type, &out->icmp_type);
-        atomic_read_relaxed(&rw->seen_icmp_code, &out->icmp_code);
+    if (!opts->key_icmp && a) {
+        out->icmp_type = a->icmp_type;
+        out->icmp_code = a->icmp_code;
     }
-    if (!opts->key_ct_zone) {
-        atomic_read_relaxed(&rw->seen_ct_zone, &out->ct_zone);
+    if (!opts->key_ct_zone && a) {
+        out->ct_zone = a->ct_zone;
     }
 }
 
@@ -839,7 +1027,8 @@ compare_refs(const void *a_, const void *b_)
         CMP(ka->icmp_code, kb->icmp_code);
         CMP(ka->ct_zone, kb->ct_zone);
         CMP(ka->rule_table, kb->rule_table);
-        CMP(ntohll(ka->rule_cookie), ntohll(kb->rule_cookie));
+        CMP(ntohll(get_32aligned_be64(&ka->rule_cookie)),
+            ntohll(get_32aligned_be64(&kb->rule_cookie)));
         CMP(ba->sort_id, bb->sort_id);
         return 0;
     }

@@ -30,9 +30,11 @@
 struct fl_close_waiter;
 struct fl_frag_key;
 struct fl_record;
+struct fl_record_block;
 struct flowlog_record;
 
-/* The record key of one target of a datapath flow. */
+/* The record key of one target of a datapath flow.  28 bytes: the cookie
+ * in two 32-bit halves adds no 8-byte alignment padding. */
 struct fl_key {
     ovs_be32 src_addr;
     ovs_be32 dst_addr;
@@ -45,7 +47,7 @@ struct fl_key {
     uint8_t icmp_code;
     uint8_t rule_table;
     uint16_t ct_zone;
-    ovs_be64 rule_cookie;
+    ovs_32aligned_be64 rule_cookie;
 };
 
 /* Everything a datapath flow's statistics are credited to: the xlate cache
@@ -54,6 +56,9 @@ struct flowlog_flow {
     struct ovs_refcount ref;
     atomic_uint64_t skip_packets;   /* Left out of the first push: see */
     atomic_uint64_t skip_bytes;     /* flowlog_xcache_push(). */
+    atomic_uint32_t attrs;          /* Id of the extended attributes of
+                                     * 'key' (flowlog-table.c), 0 until
+                                     * first needed. */
     struct fl_key key;          /* Direction and verdict per target. */
     uint8_t flags;              /* tcp_flags class of this datapath flow. */
     uint8_t exclusion;          /* enum fl_exclusion. */
@@ -67,6 +72,8 @@ struct flowlog_flow {
         uint8_t direction;
         uint8_t verdict;
         int32_t ct_zone;              /* The port's conntrack zone, or -1. */
+        atomic_uint64_t key_hash;     /* Its record key's hash, tagged
+                                       * (flowlog-table.c), or 0. */
     } targets[];
 };
 
@@ -81,6 +88,7 @@ struct fl_pending {
     struct fl_binding *binding;     /* Holds a reference. */
     struct fl_key key;              /* The record key, verdict ACCEPT. */
     struct fl_key flow_key;         /* The datapath flow's. */
+    uint32_t attrs;                 /* Id of its extended attributes. */
     uint8_t flags;
     bool first_only;
     int32_t ct_zone;
@@ -112,6 +120,7 @@ struct fl_interval {
     struct cmap records;        /* struct fl_record. */
     struct cmap ports;          /* struct fl_ivport. */
     struct ovs_mutex mutex;     /* Serializes insertions. */
+    struct fl_record_block *blocks; /* Memory of 'records' (mutex). */
 
     /* Main thread only (flowlog-rotation). */
     struct ovs_list node;       /* In logger->closing. */

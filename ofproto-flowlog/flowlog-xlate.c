@@ -40,6 +40,7 @@
 #include "ovs-thread.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"
+#include "unaligned.h"
 
 VLOG_DEFINE_THIS_MODULE(flowlog_xlate);
 
@@ -319,6 +320,7 @@ add_targets(struct flowlog_flow **fp, size_t *allocated,
         t->direction = direction;
         t->verdict = verdict;
         t->ct_zone = port->ct_zone;
+        atomic_init(&t->key_hash, 0);   /* (Growth leaves it unset.) */
     }
 }
 
@@ -573,7 +575,7 @@ flowlog_xlate_finish(struct flowlog_xlate *x, struct flow_wildcards *wc,
     }
     k->ct_zone = x->pkt.ct_zone;
     k->rule_table = x->rule_table;
-    k->rule_cookie = x->rule_cookie;
+    put_32aligned_be64(&k->rule_cookie, x->rule_cookie);
 
     if (OVS_UNLIKELY(VLOG_IS_DBG_ENABLED())) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(100, 100);

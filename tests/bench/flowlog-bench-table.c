@@ -31,11 +31,14 @@
  *       one global ovs_mutex taken around every update (the NetFlow
  *       pattern); rounds alternate, medians are printed.
  *
- *   flowlog-bench-table callgrind lockfree|mutex [UPDATES]
+ *   flowlog-bench-table callgrind lockfree|mutex|flows [UPDATES]
  *       Run under `valgrind --tool=callgrind
  *       --toggle-collect=bench_update_loop`: one thread, UPDATES updates of
  *       existing records, lock-free or under the global mutex; the
- *       instruction count / UPDATES is instructions per update.
+ *       instruction count / UPDATES is instructions per update.  These
+ *       rewrite one flow's 5-tuple before each update, so each update is
+ *       a new flow's; "flows" gives each record a flow of its own, as
+ *       repeated statistics pushes of datapath flows do (lock-free).
  *
  * The bench builds the logger, binding and interval by hand (the
  * configuration path needs OVSDB); it never touches fl_host, so the
@@ -161,6 +164,8 @@ flow_set_tuple(struct flowlog_flow *f, unsigned int t, uint32_t i)
     f->key.src_addr = htonl(0x0a000000 | (t << 16) | ((i >> 16) & 0xffff));
     f->key.src_port = htons(1024 + (i & 0x7fff));
     f->key.dst_port = htons(53 + ((i >> 15) & 1));
+    /* Now another flow's key: forget the hash kept for the old one. */
+    atomic_store_relaxed(&f->targets[0].key_hash, 0);
 }
 
 static size_t
@@ -194,19 +199,17 @@ cmap_buckets_for(size_t n)
 static int
 cmd_mem(int argc, char *argv[])
 {
+    /* Records are allocated in blocks of many: a record takes its size. */
     size_t rec_size = fl_record_size();
-    void *probe = xmalloc(rec_size);
-    size_t chunk = malloc_usable_size(probe) + sizeof(size_t);
-    free(probe);
+    size_t chunk = rec_size;
 
-    printf("# sizeof(struct fl_record) = %zu bytes; malloc chunk for it = "
-           "%zu bytes (usable %zu + %zu header)\n",
-           rec_size, chunk, chunk - sizeof(size_t), sizeof(size_t));
+    printf("# sizeof(struct fl_record) = %zu bytes, allocated in blocks of "
+           "records (no malloc chunk per record)\n", rec_size);
     printf("# close/rec: heap taken by closing the interval into a snapshot "
            "(a copy of the records would take sizeof(struct "
            "flowlog_record) = %zu)\n", sizeof(struct flowlog_record));
     printf("# %-9s %14s %10s %10s %10s %10s %9s %9s %9s\n", "N",
-           "heap_delta", "B/record", "malloc/rec", "cmap/rec", "cmap_model",
+           "heap_delta", "B/record", "record", "cmap/rec", "cmap_model",
            "ns/insert", "close/rec", "ns/close");
 
     for (int a = 0; a < argc; a++) {
@@ -303,6 +306,7 @@ struct worker {
     uint32_t n_records;
     uint64_t n_updates;
     struct flowlog_flow *flow;
+    struct flowlog_flow **flows;    /* If nonnull, one per record. */
     pthread_barrier_t *barrier;
     double start, end;
 };
@@ -374,7 +378,11 @@ bench_update_loop(struct worker *w)
         return;
     }
     for (uint64_t i = 0; i < w->n_updates; i++) {
-        flow_set_tuple(f, t, r);
+        if (w->flows) {
+            f = w->flows[r];
+        } else {
+            flow_set_tuple(f, t, r);
+        }
         if (++r >= w->n_records) {
             r = 0;
         }
@@ -563,6 +571,7 @@ static int
 cmd_callgrind(int argc, char *argv[])
 {
     bool use_mutex = argc > 0 && !strcmp(argv[0], "mutex");
+    bool per_flow = argc > 0 && !strcmp(argv[0], "flows");
     uint64_t n_updates = argc > 1 ? strtoull(argv[1], NULL, 10) : 200000;
     uint32_t n_records = 4096;
     struct bench_setup s;
@@ -571,13 +580,29 @@ cmd_callgrind(int argc, char *argv[])
     struct flowlog_flow *f = flow_create(s.binding);
     populate(&s, f, n_records);
 
+    /* "flows": one flow per record, as datapath flows whose statistics
+     * are pushed again and again, instead of one flow rewritten. */
+    struct flowlog_flow **flows = NULL;
+    if (per_flow) {
+        flows = xmalloc(n_records * sizeof *flows);
+        for (uint32_t i = 0; i < n_records; i++) {
+            flows[i] = flow_create(s.binding);
+            flow_set_tuple(flows[i], 0, i);
+        }
+    }
+
     struct worker w = {
         .n_records = n_records, .n_updates = n_updates, .flow = f,
-        .use_mutex = use_mutex, .iv = s.iv,
+        .flows = flows, .use_mutex = use_mutex, .iv = s.iv,
     };
     bench_update_loop(&w);  /* Not inlined: callgrind's toggle. */
     printf("# %s: %"PRIu64" updates over %u records\n",
-           use_mutex ? "mutex" : "lockfree", n_updates, n_records);
+           use_mutex ? "mutex" : per_flow ? "lockfree, a flow per record"
+           : "lockfree", n_updates, n_records);
+    for (uint32_t i = 0; per_flow && i < n_records; i++) {
+        free_cacheline(flows[i]);
+    }
+    free(flows);
     free_cacheline(f);
     setup_destroy(&s);
     return 0;
@@ -597,6 +622,7 @@ main(int argc, char *argv[])
         return cmd_callgrind(argc - 2, argv + 2);
     }
     fprintf(stderr, "usage: %s mem N... | update [UPDATES [ROUNDS "
-            "[RECORDS]]] | callgrind lockfree|mutex [UPDATES]\n", argv[0]);
+            "[RECORDS]]] | callgrind lockfree|mutex|flows [UPDATES]\n",
+            argv[0]);
     return 2;
 }

@@ -190,7 +190,8 @@ same_records(const struct flowlog_flow *a, const struct flowlog_flow *b)
             continue;
         }
         if (o->key_rule && (a->key.rule_table != b->key.rule_table
-                            || a->key.rule_cookie != b->key.rule_cookie)) {
+                            || (get_32aligned_be64(&a->key.rule_cookie)
+                                != get_32aligned_be64(&b->key.rule_cookie)))) {
             return false;
         }
         if (o->key_ct_zone && a->key.ct_zone != b->key.ct_zone) {

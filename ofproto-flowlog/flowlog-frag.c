@@ -223,6 +223,8 @@ later_copy(const struct flowlog_flow *f)
     c->frag_key = NULL;
     for (size_t i = 0; i < c->n_targets; i++) {
         fl_binding_ref(c->targets[i].binding);
+        /* The hash kept for 'f''s key is not that of this one's. */
+        atomic_init(&c->targets[i].key_hash, 0);
     }
     return c;
 }

@@ -23,6 +23,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "packets.h"
+#include "timeval.h"
 #include "util.h"
 
 struct field_info {
@@ -433,6 +434,22 @@ static int
 cmp_str(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Returns 'ms', UNIX time in milliseconds, as "YYYY-MM-DDTHH:MM:SS.mmmZ"
+ * (UTC), or as "MS ms" if it is before 1970 or after 9999: such a time comes
+ * only from a corrupt or hostile snapshot or spool file, and OVS's
+ * strftime_msec() formats neither (before 1970 its milliseconds are
+ * negative and overflow its buffer).  The caller frees the string. */
+char *
+flowlog_xastrftime_ms(long long int ms)
+{
+    /* 9999-12-31T23:59:59.999Z. */
+    const long long int max_ms = 253402300799999LL;
+
+    return (ms >= 0 && ms <= max_ms
+            ? xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z", ms, true)
+            : xasprintf("%lld ms", ms));
 }
 
 /* Returns the length of the longest prefix of 's' that is at most 'max'

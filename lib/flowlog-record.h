@@ -173,6 +173,7 @@ struct json *flowlog_json_record_create(const enum flowlog_field *,
                                         const struct flowlog_context *);
 
 size_t flowlog_utf8_cut(const char *, size_t max);
+char *flowlog_xastrftime_ms(long long int ms);
 char *flowlog_utf8_xstrdup(const char *);
 
 int flowlog_record_compare(const struct flowlog_record *,

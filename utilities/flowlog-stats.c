@@ -92,7 +92,8 @@ stats_protocol_name(int64_t protocol, char buf[8])
     }
 }
 
-/* Appends UNIX time 't' as YYYY-MM-DDTHH:MM:SSZ. */
+/* Appends UNIX time 't' as YYYY-MM-DDTHH:MM:SSZ, or as the number itself if
+ * that does not fit (a corrupt file's year beyond the C library's range). */
 void
 stats_format_time(int64_t t, struct ds *s)
 {
@@ -100,8 +101,11 @@ stats_format_time(int64_t t, struct ds *s)
     struct tm tm;
     char buf[32];
 
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!gmtime_r(&tt, &tm)
+        || !strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+        ds_put_format(s, "%"PRId64, t);
+        return;
+    }
     ds_put_cstr(s, buf);
 }
 

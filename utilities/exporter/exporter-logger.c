@@ -337,12 +337,6 @@ exporter_logger_delete(const char *name)
     vswitchd_drops_destroy(shash_find_and_delete(&drops, name));
 }
 
-static char *
-format_ms(long long int ms)
-{
-    return xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z", ms, true);
-}
-
 /* Logs and counts the snapshots of 'b''s logger that ovs-vswitchd says
  * 'b' it dropped past its flowlog-queue-max-bytes, except those counted
  * already (ovs-vswitchd reports them until a snapshot that reported them
@@ -404,8 +398,8 @@ exporter_logger_vswitchd_drops(const Flowlog__SnapshotBegin *b)
     }
     for (size_t i = first; i < n_listed; i++) {
         const Flowlog__DroppedSnapshot *dr = b->dropped_snapshots[i];
-        char *start = format_ms(dr->start_ms);
-        char *end = format_ms(dr->end_ms);
+        char *start = flowlog_xastrftime_ms(dr->start_ms);
+        char *end = flowlog_xastrftime_ms(dr->end_ms);
 
         VLOG_WARN("logger %s: ovs-vswitchd (boot %s) dropped snapshot "
                   "%"PRIu64": %s to %s, %"PRIu64" records", name,
@@ -480,8 +474,8 @@ exporter_loggers_format(struct ds *s)
                           d->n_records);
         }
         if (d && d->last_boot_uuid) {
-            char *start = format_ms(d->last_start);
-            char *end = format_ms(d->last_end);
+            char *start = flowlog_xastrftime_ms(d->last_start);
+            char *end = flowlog_xastrftime_ms(d->last_end);
 
             ds_put_format(s, "    last dropped: snapshot %s/%"PRIu64", %s "
                           "to %s, %"PRIu64" records\n", d->last_boot_uuid,
@@ -532,10 +526,10 @@ exporter_loggers_to_json(void)
             json_object_put(last, "seq", json_integer_create(d->last_seq));
             json_object_put(last, "start",
                             json_string_create_nocopy(
-                                format_ms(d->last_start)));
+                                flowlog_xastrftime_ms(d->last_start)));
             json_object_put(last, "end",
                             json_string_create_nocopy(
-                                format_ms(d->last_end)));
+                                flowlog_xastrftime_ms(d->last_end)));
             json_object_put(last, "records",
                             json_integer_create(d->last_n_records));
         }

@@ -683,8 +683,7 @@ drop_entry(struct exporter_spool *spool, struct exporter_spool_entry *e,
            const struct spool_logger *for_whom, uint64_t share)
 {
     struct spool_logger *l = logger_get(spool, e->logger);
-    char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z", e->start_ms,
-                                  true);
+    char *start = flowlog_xastrftime_ms(e->start_ms);
     char *logger = xstrdup(e->logger);
 
     l->n_dropped++;
@@ -994,8 +993,7 @@ exporter_spool_commit(struct exporter_spool *spool,
     if (!retval && w->dropped) {
         struct spool_logger *l = w->l;
         struct exporter_spool_entry *e = w->e;
-        char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z", e->start_ms,
-                                      true);
+        char *start = flowlog_xastrftime_ms(e->start_ms);
 
         l->n_dropped++;
         l->n_dropped_records += e->n_records;
@@ -1610,8 +1608,7 @@ format_logger(const struct exporter_spool *spool,
     size_t n;
     const struct exporter_spool_entry **v = logger_entries(spool, l, &n);
     for (size_t i = 0; i < n && i < SHOW_MAX_SNAPSHOTS; i++) {
-        char *start = xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z",
-                                      v[i]->start_ms, true);
+        char *start = flowlog_xastrftime_ms(v[i]->start_ms);
         ds_put_format(s, "    %s/%"PRIu64": %s, %"PRIu64" records, %"PRIu64
                       " bytes%s\n", v[i]->boot_uuid, v[i]->seq, start,
                       v[i]->n_records, v[i]->size,
@@ -1698,8 +1695,7 @@ logger_to_json(const struct exporter_spool *spool,
         json_object_put_string(ej, "boot", v[i]->boot_uuid);
         json_object_put(ej, "seq", json_integer_create(v[i]->seq));
         json_object_put(ej, "start", json_string_create_nocopy(
-                            xastrftime_msec("%Y-%m-%dT%H:%M:%S.###Z",
-                                            v[i]->start_ms, true)));
+                            flowlog_xastrftime_ms(v[i]->start_ms)));
         json_object_put(ej, "records", json_integer_create(v[i]->n_records));
         json_object_put(ej, "bytes", json_integer_create(v[i]->size));
         json_object_put(ej, "delivering", json_boolean_create(v[i]->busy));

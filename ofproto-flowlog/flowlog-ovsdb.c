@@ -178,6 +178,22 @@ problems_commit(void)
     smap_clear(&new_problems);
 }
 
+/* Appends the messages of 'map' (message -> "error" or "warning") to
+ * 'errors' and 'warnings', sorted. */
+static void
+problems_split(const struct smap *map, struct svec *errors,
+               struct svec *warnings)
+{
+    const struct smap_node **nodes = smap_sort(map);
+    size_t n = smap_count(map);
+
+    for (size_t i = 0; i < n; i++) {
+        svec_add(!strcmp(nodes[i]->value, "error") ? errors : warnings,
+                 nodes[i]->key);
+    }
+    free(nodes);
+}
+
 /* A bad host-wide value: 'in_force' is the value used instead. */
 static void
 host_error(const char *key, const char *value, const char *reason,
@@ -1257,14 +1273,7 @@ fl_ovsdb_run(void)
 void
 fl_ovsdb_problems(struct svec *errors, struct svec *warnings)
 {
-    const struct smap_node **nodes = smap_sort(&problems);
-    size_t n = smap_count(&problems);
-
-    for (size_t i = 0; i < n; i++) {
-        svec_add(!strcmp(nodes[i]->value, "error") ? errors : warnings,
-                 nodes[i]->key);
-    }
-    free(nodes);
+    problems_split(&problems, errors, warnings);
 }
 
 /* Parses the flow log keys of Interface 'iface', whose external_ids are 'ext'
@@ -1296,13 +1305,7 @@ fl_ovsdb_check_interface(const struct ovsrec_interface *iface,
         }
     }
 
-    const struct smap_node **nodes = smap_sort(&new_problems);
-    size_t n = smap_count(&new_problems);
-    for (size_t i = 0; i < n; i++) {
-        svec_add(!strcmp(nodes[i]->value, "error") ? errors : warnings,
-                 nodes[i]->key);
-    }
-    free(nodes);
+    problems_split(&new_problems, errors, warnings);
     smap_clear(&new_problems);
 }
 

@@ -471,6 +471,20 @@ frag_key_new(const struct flowlog_xlate *x)
     return k;
 }
 
+/* Adds 'f' to 'xcache' (taking over the reference), whose statistics it
+ * credits from the next push on, less the 'skip_packets' and 'skip_bytes'
+ * already credited at translation. */
+static void
+cache_flow(struct xlate_cache *xcache, struct flowlog_flow *f,
+           uint64_t skip_packets, uint64_t skip_bytes)
+{
+    atomic_store_relaxed(&f->skip_packets, skip_packets);
+    atomic_store_relaxed(&f->skip_bytes, skip_bytes);
+
+    struct xc_entry *entry = xlate_cache_add_entry(xcache, XC_FLOWLOG);
+    entry->flowlog = f;
+}
+
 /* The end of a pass that freezes an IPv4 fragment after ct() on the kernel
  * datapath: the last pass that sees it as on the wire.  Its datapath flow
  * holds one fragment key (flowlog-frag.h) and credits the fragment ledger. */
@@ -493,11 +507,7 @@ frag_wire_finish(const struct flowlog_xlate *x, struct flow_wildcards *wc,
         ovs_refcount_init(&f->ref);
         f->frag = FL_FRAG_WIRE;
         f->frag_key = k;
-        atomic_store_relaxed(&f->skip_packets, skip_packets);
-        atomic_store_relaxed(&f->skip_bytes, skip_bytes);
-
-        struct xc_entry *entry = xlate_cache_add_entry(xcache, XC_FLOWLOG);
-        entry->flowlog = f;
+        cache_flow(xcache, f, skip_packets, skip_bytes);
     } else {
         free(k);
     }
@@ -611,11 +621,7 @@ flowlog_xlate_finish(struct flowlog_xlate *x, struct flow_wildcards *wc,
                         resubmit_stats->n_bytes, resubmit_stats->used);
     }
     if (xcache) {
-        atomic_store_relaxed(&f->skip_packets, skip_packets);
-        atomic_store_relaxed(&f->skip_bytes, skip_bytes);
-
-        struct xc_entry *entry = xlate_cache_add_entry(xcache, XC_FLOWLOG);
-        entry->flowlog = f;
+        cache_flow(xcache, f, skip_packets, skip_bytes);
     } else {
         flowlog_flow_unref(f);
     }

@@ -141,16 +141,36 @@ struct flowlog_parquet_writer {
     struct ofpbuf header;       /* Scratch: a page header. */
 };
 
-/* ofpbuf_put() without a call where there is room: column_put() appends
- * a few bytes at a time, for every value. */
+/* Makes room for 'size' more bytes at the tail of 'b', at least doubling its
+ * allocation when it grows: ofpbuf_put() grows a buffer by what it is asked
+ * for (at least 64 bytes), and this file appends a few bytes at a time, so
+ * a buffer of n bytes would be copied about n / 64 times (glibc's realloc()
+ * hides that with mremap(), ASan's does not). */
+static void
+buf_grow(struct ofpbuf *b, size_t size)
+{
+    ofpbuf_prealloc_tailroom(b, MAX(size, b->allocated));
+}
+
+/* ofpbuf_put_uninit(), with buf_grow()'s growth. */
+static inline void *
+buf_put_uninit(struct ofpbuf *b, size_t size)
+{
+    if (OVS_UNLIKELY(ofpbuf_tailroom(b) < size)) {
+        buf_grow(b, size);
+    }
+    void *p = ofpbuf_tail(b);
+    b->size += size;
+    return p;
+}
+
+/* ofpbuf_put(), without a call where there is room (column_put() appends a
+ * few bytes at a time, for every value), and with buf_grow()'s growth. */
 static inline void
 buf_put(struct ofpbuf *b, const void *data, size_t size)
 {
-    if (ofpbuf_tailroom(b) >= size) {
-        memcpy(ofpbuf_tail(b), data, size);
-        b->size += size;
-    } else {
-        ofpbuf_put(b, data, size);
+    if (size) {
+        memcpy(buf_put_uninit(b, size), data, size);
     }
 }
 
@@ -187,7 +207,7 @@ put_plain(struct ofpbuf *b, const struct column *c, const uint8_t *data,
 static void
 put_le32(struct ofpbuf *b, uint32_t x)
 {
-    uint8_t *p = ofpbuf_put_uninit(b, 4);
+    uint8_t *p = buf_put_uninit(b, 4);
 
     for (int i = 0; i < 4; i++) {
         p[i] = x >> (8 * i);
@@ -197,7 +217,7 @@ put_le32(struct ofpbuf *b, uint32_t x)
 static void
 put_le64(struct ofpbuf *b, uint64_t x)
 {
-    uint8_t *p = ofpbuf_put_uninit(b, 8);
+    uint8_t *p = buf_put_uninit(b, 8);
 
     for (int i = 0; i < 8; i++) {
         p[i] = x >> (8 * i);
@@ -208,10 +228,10 @@ static void
 put_uleb128(struct ofpbuf *b, uint64_t x)
 {
     while (x >= 0x80) {
-        ofpbuf_put(b, &(uint8_t) { (x & 0x7f) | 0x80 }, 1);
+        buf_put(b, &(uint8_t) { (x & 0x7f) | 0x80 }, 1);
         x >>= 7;
     }
-    ofpbuf_put(b, &(uint8_t) { x }, 1);
+    buf_put(b, &(uint8_t) { x }, 1);
 }
 
 /* Thrift compact protocol: just what the footer and page headers need.
@@ -231,10 +251,10 @@ tc_field(struct thrift *t, int id, enum tc_type type)
 
     if (delta > 0 && delta <= 15) {
         byte = delta << 4 | type;
-        ofpbuf_put(t->out, &byte, 1);
+        buf_put(t->out, &byte, 1);
     } else {
         byte = type;
-        ofpbuf_put(t->out, &byte, 1);
+        buf_put(t->out, &byte, 1);
         put_uleb128(t->out, zigzag(id));
     }
     t->last_id[t->depth] = id;
@@ -271,7 +291,7 @@ static void
 tc_put_binary(struct thrift *t, const void *data, size_t len)
 {
     put_uleb128(t->out, len);
-    ofpbuf_put(t->out, data, len);
+    buf_put(t->out, data, len);
 }
 
 static void
@@ -307,7 +327,7 @@ tc_struct_begin(struct thrift *t, int id)
 static void
 tc_struct_end(struct thrift *t)
 {
-    ofpbuf_put(t->out, &(uint8_t) { 0 }, 1);
+    buf_put(t->out, &(uint8_t) { 0 }, 1);
     if (t->depth > 0) {
         t->depth--;
     }
@@ -319,9 +339,9 @@ tc_list_begin(struct thrift *t, int id, enum tc_type type, size_t n)
 {
     tc_field(t, id, TC_LIST);
     if (n < 15) {
-        ofpbuf_put(t->out, &(uint8_t) { n << 4 | type }, 1);
+        buf_put(t->out, &(uint8_t) { n << 4 | type }, 1);
     } else {
-        ofpbuf_put(t->out, &(uint8_t) { 0xf0 | type }, 1);
+        buf_put(t->out, &(uint8_t) { 0xf0 | type }, 1);
         put_uleb128(t->out, n);
     }
 }
@@ -352,7 +372,7 @@ run_length(const uint32_t *v, size_t i, size_t n, size_t max)
 static void
 bit_pack8(struct ofpbuf *out, const uint32_t v[8], int bit_width)
 {
-    uint8_t *p = ofpbuf_put_uninit(out, bit_width);
+    uint8_t *p = buf_put_uninit(out, bit_width);
     uint64_t acc = 0;
     int n_bits = 0;
 
@@ -378,7 +398,7 @@ rle_encode(struct ofpbuf *out, const uint32_t *v, size_t n, int bit_width)
         if (run >= 8) {
             put_uleb128(out, (uint64_t) run << 1);
             for (int b = 0; b < (bit_width + 7) / 8; b++) {
-                ofpbuf_put(out, &(uint8_t) { v[i] >> (8 * b) }, 1);
+                buf_put(out, &(uint8_t) { v[i] >> (8 * b) }, 1);
             }
             i += run;
             continue;
@@ -671,7 +691,7 @@ static void
 set_bytes(struct ofpbuf *b, const void *data, size_t len)
 {
     ofpbuf_clear(b);
-    ofpbuf_put(b, data, len);
+    buf_put(b, data, len);
 }
 
 /* Adds the 'len' bytes of 's', which must be UTF-8, as the value of the
@@ -809,7 +829,7 @@ start_data_page(struct flowlog_parquet_writer *w, const struct column *c)
         ofpbuf_clear(&w->levels);
         for (size_t i = 0; i < c->defs.size; i++) {
             uint32_t level = defs[i];
-            ofpbuf_put(&w->levels, &level, sizeof level);
+            buf_put(&w->levels, &level, sizeof level);
         }
         put_rle(&w->page, &w->levels, 1, true);
     }
@@ -835,7 +855,7 @@ write_column_chunk(struct flowlog_parquet_writer *w, struct column *c,
         int width = bit_width(c->n_slots - 1);
 
         ofpbuf_clear(&w->indices);
-        ofpbuf_put(&w->indices, &(uint8_t) { width }, 1);
+        buf_put(&w->indices, &(uint8_t) { width }, 1);
         put_rle(&w->indices, &c->values, width, false);
         m->dictionary = (c->dict_values.size + w->indices.size
                          < c->plain_size);
@@ -844,12 +864,12 @@ write_column_chunk(struct flowlog_parquet_writer *w, struct column *c,
     if (m->dictionary) {
         m->dict_page_offset = w->offset;
         ofpbuf_clear(&w->page);
-        ofpbuf_put(&w->page, c->dict_values.data, c->dict_values.size);
+        buf_put(&w->page, c->dict_values.data, c->dict_values.size);
         write_page(w, true, c->n_slots, PQ_PLAIN, m);
 
         m->data_page_offset = w->offset;
         start_data_page(w, c);
-        ofpbuf_put(&w->page, w->indices.data, w->indices.size);
+        buf_put(&w->page, w->indices.data, w->indices.size);
         write_page(w, false, w->n_rows, PQ_RLE_DICTIONARY, m);
     } else {
         m->data_page_offset = w->offset;
@@ -860,10 +880,10 @@ write_column_chunk(struct flowlog_parquet_writer *w, struct column *c,
 
             for (size_t i = 0; i < c->n_values; i++) {
                 const struct dict_slot *s = &c->slots[index[i]];
-                ofpbuf_put(&w->page, base + s->ofs, s->len);
+                buf_put(&w->page, base + s->ofs, s->len);
             }
         } else {
-            ofpbuf_put(&w->page, c->values.data, c->values.size);
+            buf_put(&w->page, c->values.data, c->values.size);
         }
         write_page(w, false, w->n_rows, PQ_PLAIN, m);
     }

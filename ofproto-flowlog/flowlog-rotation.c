@@ -352,19 +352,28 @@ fl_logger_flush(struct fl_logger *l, struct fl_close_waiter *w)
 void
 fl_rotation_wait(void)
 {
+    bool closing = false;
     struct fl_logger *l;
 
-    seq_wait(fl_seq, seq_read(fl_seq));
     HMAP_FOR_EACH (l, node, &fl_loggers) {
         struct fl_interval *cur = fl_logger_current(l);
         if (!ovs_list_is_empty(&l->closing)) {
-            poll_timer_wait(100);
+            closing = true;
         }
         if (cur) {
             poll_timer_wait_until(fl_wall_to_mono(cur->end));
         } else if (fl_logger_opts(l)) {
             poll_immediate_wake();
         }
+    }
+
+    /* Only a closing interval waits for other threads (a revalidator dump
+     * that ends, an RCU grace period that passes): the main loop of a busy
+     * switch runs for every few packets, and a seq_wait() costs it about as
+     * much as the rest of this function. */
+    if (closing) {
+        seq_wait(fl_seq, seq_read(fl_seq));
+        poll_timer_wait(100);
     }
 }
 
